@@ -1,0 +1,34 @@
+/* The command line: git-style subcommands, one file each under src/cli/.
+ * Every command that touches data takes --db PATH and --config FILE;
+ * flags override the configuration file, which overrides the defaults. */
+#ifndef SHISA_CLI_H
+#define SHISA_CLI_H
+#include <stdbool.h>
+#include "core/config.h"
+#include "db/db.h"
+
+struct cli_cmd {
+	const char *name;
+	const char *summary;   /* one line for `shisa --help` */
+	const char *usage;     /* full text for `shisa NAME --help` */
+	int (*run)(int argc, char **argv);
+};
+
+/* Every subcommand, ending with NULL (defined in main.c). */
+extern const struct cli_cmd *const cli_commands[];
+
+/* Load defaults, then the configuration file (--config FILE, $SHISA_CONFIG
+ * or ./shisa.conf when present). Return 0, or -1 after printing the error. */
+int cli_config(struct config *cfg, int argc, char **argv);
+/* Open the database at cfg->db_path and bring its schema up to date
+ * (creating it when CREATE). Return 0, or -1 after printing the error. */
+int cli_open_db(struct db *db, const struct config *cfg, bool create);
+/* Print usage of CMD to stdout (when asked) or stderr (on a mistake) and
+ * return the exit status to use: 0 or 2. */
+int cli_usage(const struct cli_cmd *cmd, bool asked);
+/* The command called NAME, or NULL. */
+const struct cli_cmd *cli_find(const char *name);
+/* True when stderr is a terminal (progress is shown only then). */
+bool cli_interactive(void);
+
+#endif

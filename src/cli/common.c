@@ -1,0 +1,85 @@
+/* What every subcommand shares: configuration, opening the database,
+ * usage text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "core/i18n.h"
+#include "db/migrate.h"
+
+int cli_config(struct config *cfg, int argc, char **argv)
+{
+	char err[512];
+	const char *path = getenv("SHISA_CONFIG");
+	bool required = path && *path;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+			path = argv[i + 1];
+			required = true;
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			path = argv[i] + 9;
+			required = true;
+		}
+	}
+	config_defaults(cfg);
+	if (config_load_file(cfg, required ? path : "shisa.conf", required, err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa: %s\n", err);
+		return -1;
+	}
+	if (i18n_load(err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_open_db(struct db *db, const struct config *cfg, bool create)
+{
+	char err[512];
+	if (create) {
+		/* Create the folder of a relative default path like var/shisa.db. */
+		char dir[sizeof(cfg->db_path)];
+		snprintf(dir, sizeof(dir), "%s", cfg->db_path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (access(dir, F_OK) != 0) {
+				if (mkdir(dir, 0750) < 0) {
+					fprintf(stderr, "shisa: cannot create %s: %m\n", dir);
+					return -1;
+				}
+			}
+		}
+	}
+	if (db_open(db, cfg->db_path, create, err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa: %s%s\n", err, create ? "" : " (create it with `shisa migrate`)");
+		return -1;
+	}
+	if (migrate_run(db, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa: %s\n", err);
+		db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_usage(const struct cli_cmd *cmd, bool asked)
+{
+	fprintf(asked ? stdout : stderr, "%s", cmd->usage);
+	return asked ? 0 : 2;
+}
+
+const struct cli_cmd *cli_find(const char *name)
+{
+	for (size_t i = 0; cli_commands[i]; i++)
+		if (!strcmp(cli_commands[i]->name, name))
+			return cli_commands[i];
+	return NULL;
+}
+
+bool cli_interactive(void)
+{
+	return isatty(STDERR_FILENO);
+}

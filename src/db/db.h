@@ -1,0 +1,61 @@
+/* The database: one SQLite connection per thread (WAL, foreign keys, busy
+ * timeout), statements prepared once per connection and looked up by their
+ * SQL text's address, and write transactions taken up front (BEGIN
+ * IMMEDIATE) so two writers never deadlock. SQL is always a constant
+ * string in the module that owns it; values are always bound. */
+#ifndef SHISA_DB_H
+#define SHISA_DB_H
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db_stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	struct db_stmt_slot *slots;   /* open-addressing table keyed by sql pointer */
+	size_t nslots, used;
+	int txn_depth;
+};
+
+#define DB_BUSY_TIMEOUT_MS 5000
+
+/* Open PATH (creating it and its WAL when CREATE), set the pragmas.
+ * Return 0, or -1 with a message in ERR. */
+int db_open(struct db *db, const char *path, bool create, char *err, size_t errlen);
+/* Finalize every cached statement and close. */
+void db_close(struct db *db);
+
+/* The prepared statement for the constant string SQL, reset and with its
+ * bindings cleared; NULL (and a logged error) if it does not compile.
+ * The statement belongs to the cache: do not finalize it. */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* Write transactions. db_begin takes the write lock (BEGIN IMMEDIATE);
+ * nested calls only count. Return 0 or -1. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Run SQL that returns no rows and takes no parameters (pragmas, DDL). */
+int db_exec(struct db *db, const char *sql);
+
+/* Step a statement that returns at most one row and no result wanted.
+ * Return 0 on SQLITE_DONE/ROW, -1 otherwise (logged). */
+int db_run(struct db *db, sqlite3_stmt *st);
+
+/* Text column as a C string ("" for NULL). */
+const char *db_col_text(sqlite3_stmt *st, int col);
+
+/* The value of a one-row, one-integer-column query (e.g. COUNT(*)); -1 on error. */
+int64_t db_scalar(struct db *db, const char *sql);
+
+/* Size of the database file in bytes (page_count * page_size). */
+int64_t db_size_bytes(struct db *db);
+
+#endif

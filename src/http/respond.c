@@ -1,0 +1,200 @@
+/* Every response leaves through here; see respond.h. */
+#include <stdio.h>
+#include <string.h>
+#include "core/clock.h"
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "http/authn.h"
+#include "http/metrics.h"
+#include "http/respond.h"
+#include "http/router.h"
+#include "web/render.h"
+
+/* No inline script or style anywhere: the pages work without JavaScript. */
+static const char csp[] =
+	"default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+static const char *status_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "";
+	}
+}
+
+void http_header(struct ctx *c, const char *name, const char *value)
+{
+	h2o_add_header_by_str(&c->req->pool, &c->req->res.headers, name, strlen(name), 1, NULL,
+	                      value, strlen(value));
+}
+
+static void static_header(struct ctx *c, const h2o_token_t *t, const char *v, size_t n)
+{
+	h2o_add_header(&c->req->pool, &c->req->res.headers, t, NULL, v, n);
+}
+
+void http_cookie(struct ctx *c, const char *name, const char *value, long max_age)
+{
+	char line[512];
+	char age[48] = "";
+	if (max_age < 0)
+		snprintf(age, sizeof(age), "; Max-Age=0");
+	else if (max_age > 0)
+		snprintf(age, sizeof(age), "; Max-Age=%ld", max_age);
+	snprintf(line, sizeof(line), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value, age,
+	         c->secure ? "; Secure" : "");
+	h2o_add_header(&c->req->pool, &c->req->res.headers, H2O_TOKEN_SET_COOKIE, NULL,
+	               h2o_strdup(&c->req->pool, line, SIZE_MAX).base, strlen(line));
+}
+
+static void access_log(struct ctx *c)
+{
+	char status[8], dur[24], actor[32];
+	double ms = clock_mono_ms() - c->start_ms;
+	snprintf(status, sizeof(status), "%d", c->status);
+	snprintf(dur, sizeof(dur), "%.3f", ms);
+	if (c->actor.user_id)
+		snprintf(actor, sizeof(actor), "user:%lld", (long long)c->actor.user_id);
+	else
+		snprintf(actor, sizeof(actor), "anonymous");
+	metrics_observe(c->route_index, c->status, ms);
+	char method[12];
+	snprintf(method, sizeof(method), "%.*s", (int)(c->req->method.len < 11 ? c->req->method.len : 11),
+	         c->req->method.base);
+	/* The route pattern, never the raw path: paths and queries can carry tokens. */
+	log_kv(LOG_INFO, "request", "rid", c->rid, "method", method,
+	       "route", c->route ? c->route->pattern : "-", "status", status, "dur_ms", dur,
+	       "actor", actor, "addr", c->client_addr, NULL);
+}
+
+void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+{
+	if (c->responded)
+		return;
+	c->responded = true;
+	c->status = status;
+	h2o_req_t *req = c->req;
+	req->res.status = status;
+	req->res.reason = status_reason(status);
+	req->res.content_length = len;
+	static_header(c, H2O_TOKEN_CONTENT_TYPE, ctype, strlen(ctype));
+	http_header(c, "content-security-policy", csp);
+	http_header(c, "x-content-type-options", "nosniff");
+	http_header(c, "x-frame-options", "DENY");
+	http_header(c, "referrer-policy", "same-origin");
+	http_header(c, "cross-origin-opener-policy", "same-origin");
+	http_header(c, "x-request-id", c->rid);
+	if (c->secure)
+		http_header(c, "strict-transport-security", "max-age=31536000");
+	if (c->actor.user_id || c->session_id || c->is_api)
+		static_header(c, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"));
+	if (c->set_csrf_cookie)
+		http_cookie(c, COOKIE_CSRF, c->csrf, 0);
+	access_log(c);
+	h2o_send_inline(req, body, len);
+}
+
+void http_json(struct ctx *c, int status, const struct buf *b)
+{
+	http_send(c, status, "application/json; charset=utf-8", b->data ? b->data : "", b->len);
+}
+
+void http_json_value(struct ctx *c, int status, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (!s) {
+		http_error(c, ERR_INTERNAL, NULL);
+		return;
+	}
+	http_send(c, status, "application/json; charset=utf-8", s, strlen(s));
+	free(s);
+}
+
+static void error_json(struct ctx *c, const struct err_info *ei, const char *message)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 1 << 16);
+	jw_init(&w, &b);
+	jw_obj_begin(&w);
+	jw_key(&w, "error");
+	jw_obj_begin(&w);
+	jw_kstr(&w, "code", ei->code);
+	jw_kstr(&w, "message", message);
+	jw_kstr(&w, "request_id", c->rid);
+	if (c->nfield_errors) {
+		jw_key(&w, "fields");
+		jw_obj_begin(&w);
+		for (int i = 0; i < c->nfield_errors; i++)
+			jw_kstr(&w, c->field_errors[i].field, ctx_t(c, c->field_errors[i].msg_key));
+		jw_obj_end(&w);
+	}
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	http_json(c, ei->status, &b);
+	buf_release(&b);
+}
+
+void http_error(struct ctx *c, enum err e, const char *detail_key)
+{
+	const struct err_info *ei = err_info(e);
+	const char *message = ctx_t(c, detail_key ? detail_key : ei->msg_key);
+	if (e == ERR_INTERNAL)
+		log_kv(LOG_ERROR, "internal error", "rid", c->rid,
+		       "route", c->route ? c->route->pattern : "-", NULL);
+	if (c->is_api || !web_ready()) {
+		error_json(c, ei, message);
+		return;
+	}
+	json_t *data = json_object();
+	json_object_set_new(data, "status", json_integer(ei->status));
+	json_object_set_new(data, "code", json_string(ei->code));
+	json_object_set_new(data, "message", json_string(message));
+	json_t *fields = json_array();
+	for (int i = 0; i < c->nfield_errors; i++)
+		json_array_append_new(fields, json_pack("{s:s,s:s}", "field", c->field_errors[i].field,
+		                                        "message", ctx_t(c, c->field_errors[i].msg_key)));
+	json_object_set_new(data, "fields", fields);
+	http_page(c, ei->status, "error.html", data);
+}
+
+void http_redirect(struct ctx *c, const char *location)
+{
+	h2o_add_header(&c->req->pool, &c->req->res.headers, H2O_TOKEN_LOCATION, NULL,
+	               h2o_strdup(&c->req->pool, location, SIZE_MAX).base, strlen(location));
+	http_send(c, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+void http_page(struct ctx *c, int status, const char *name, json_t *data)
+{
+	struct buf out;
+	buf_init(&out, 8u << 20);
+	if (web_render_page(c, name, data, &out) < 0) {
+		buf_release(&out);
+		json_decref(data);
+		c->is_api = true;   /* the page machinery failed: answer plainly */
+		http_error(c, ERR_INTERNAL, NULL);
+		return;
+	}
+	json_decref(data);
+	http_send(c, status, "text/html; charset=utf-8", out.data, out.len);
+	buf_release(&out);
+}

@@ -1,0 +1,31 @@
+/* Every response leaves through here: security headers, the request id,
+ * the session and language cookies, the access log line and the metrics.
+ * API routes get JSON errors {"error":{"code","message","fields"}}; pages
+ * get the error page in the reader's language. */
+#ifndef SHISA_RESPOND_H
+#define SHISA_RESPOND_H
+#include <jansson.h>
+#include "core/buf.h"
+#include "core/err.h"
+#include "http/ctx.h"
+
+/* Send BODY (copied) with STATUS and Content-Type CTYPE. */
+void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len);
+/* Send the JSON in B (a complete document). */
+void http_json(struct ctx *c, int status, const struct buf *b);
+/* Send a jansson value as the JSON body. */
+void http_json_value(struct ctx *c, int status, json_t *v);
+/* Send the error E. DETAIL_KEY, when not NULL, is an i18n key that replaces
+ * the generic message. Field errors recorded in C are included. */
+void http_error(struct ctx *c, enum err e, const char *detail_key);
+/* 303 See Other to LOCATION (a local path). */
+void http_redirect(struct ctx *c, const char *location);
+/* Render template NAME inside the layout with DATA (reference stolen). */
+void http_page(struct ctx *c, int status, const char *name, json_t *data);
+/* Add a response header. */
+void http_header(struct ctx *c, const char *name, const char *value);
+/* Set a cookie: HttpOnly, SameSite=Lax, Path=/, Secure when appropriate.
+ * MAX_AGE < 0 deletes it; 0 makes a browser-session cookie. */
+void http_cookie(struct ctx *c, const char *name, const char *value, long max_age);
+
+#endif

@@ -1,0 +1,8 @@
+/* The route tables of every domain. A new domain adds its table here. */
+#include "http/router.h"
+#include "web/site.h"
+
+const struct route *const route_tables[] = {
+	site_routes,
+	NULL,
+};

@@ -1,0 +1,43 @@
+/* shisa: the association's platform in one binary. This file only finds
+ * the subcommand and hands over; each lives in src/cli/. */
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+
+extern const struct cli_cmd cli_serve, cli_migrate, cli_version;
+
+const struct cli_cmd *const cli_commands[] = {
+	&cli_serve, &cli_migrate, &cli_version, NULL,
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: shisa COMMAND [options]   (shisa COMMAND --help for details)\n\ncommands:\n");
+	for (size_t i = 0; cli_commands[i]; i++)
+		fprintf(out, "  %-14s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		argv[1] = "version";
+	const struct cli_cmd *cmd = cli_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "shisa: unknown command \"%s\"\n\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "shisa: cannot initialise libsodium or libcurl\n");
+		return 1;
+	}
+	int rc = cmd->run(argc - 1, argv + 1);
+	curl_global_cleanup();
+	return rc;
+}
