@@ -1,4 +1,5 @@
 /* argon2id hashing and password rules; see password.h. */
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 #include "auth/password.h"
@@ -39,15 +40,23 @@ int password_hash(const char *pw, char out[PASSWORD_HASH_MAX])
 	                         crypto_pwhash_MEMLIMIT_INTERACTIVE);
 }
 
+static char dummy_hash[PASSWORD_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+	if (password_hash("shisa-dummy-password", dummy_hash) < 0)
+		dummy_hash[0] = '\0';
+}
+
 bool password_verify(const char *hash, const char *pw)
 {
-	static char dummy[PASSWORD_HASH_MAX];
 	if (!hash || strncmp(hash, "$argon2id$", 10) != 0) {
-		/* Spend the same effort as a real check. The dummy is made once;
-		 * a race here only computes it twice. */
-		if (!dummy[0] && password_hash("shisa-dummy-password", dummy) < 0)
-			return false;
-		return crypto_pwhash_str_verify(dummy, pw, strlen(pw)) == 0 && false;
+		/* Spend the same effort as a real check, then refuse. */
+		pthread_once(&dummy_once, make_dummy_hash);
+		int spent = dummy_hash[0] ? crypto_pwhash_str_verify(dummy_hash, pw, strlen(pw)) : -1;
+		(void)spent;
+		return false;
 	}
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
