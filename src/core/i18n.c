@@ -189,3 +189,26 @@ enum lang lang_from_accept(const char *hdr, size_t n, enum lang fallback)
 	}
 	return best;
 }
+
+int i18n_fill(struct buf *out, const char *text, const char *const vars[])
+{
+	int rc = 0;
+	const char *p = text;
+	while (*p) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!open || !close) {
+			rc |= buf_adds(out, p);
+			break;
+		}
+		rc |= buf_add(out, p, (size_t)(open - p));
+		size_t kl = (size_t)(close - open - 1);
+		const char *val = NULL;
+		for (size_t i = 0; vars && vars[i] && vars[i + 1]; i += 2)
+			if (strlen(vars[i]) == kl && !strncmp(vars[i], open + 1, kl))
+				val = vars[i + 1];
+		rc |= val ? buf_adds(out, val) : buf_add(out, open, kl + 2);
+		p = close + 1;
+	}
+	return rc ? -1 : 0;
+}

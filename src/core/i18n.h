@@ -5,6 +5,7 @@
 #define SHISA_I18N_H
 #include <stdbool.h>
 #include <stddef.h>
+#include "core/buf.h"
 
 enum lang { LANG_EN = 0, LANG_JA = 1, LANG__COUNT };
 
@@ -18,6 +19,11 @@ bool i18n_has(const char *key);
 /* Number of keys, and the Nth key (for tests and tooling). */
 size_t i18n_count(void);
 const char *i18n_key_at(size_t i);
+
+/* Append TEXT to OUT with each "{key}" replaced by its value from VARS
+ * (key, value, key, value, ..., NULL). Unknown placeholders stay as they
+ * are. For plain text such as mail; pages use templates. Return 0 or -1. */
+int i18n_fill(struct buf *out, const char *text, const char *const vars[]);
 
 /* "en" / "ja". */
 const char *lang_code(enum lang lang);

@@ -1,6 +1,8 @@
 /* Small accessors over struct ctx; see ctx.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit/audit.h"
 #include "http/ctx.h"
 
 const char *ctx_param(const struct ctx *c, const char *name)
@@ -50,4 +52,17 @@ h2o_iovec_t ctx_header(const struct ctx *c, const char *name)
 	if (i < 0)
 		return h2o_iovec_init(NULL, 0);
 	return c->req->headers.entries[i].value;
+}
+
+int ctx_audit(struct ctx *c, const char *action, const char *object_type, int64_t oid, const char *detail)
+{
+	char id[24] = "";
+	if (oid)
+		snprintf(id, sizeof(id), "%lld", (long long)oid);
+	struct audit_entry e = {
+		.actor_user_id = c->actor.user_id, .actor_org_id = c->actor.org_id, .action = action,
+		.object_type = object_type, .object_id = id, .request_id = c->rid,
+		.client_addr = c->client_addr, .detail = detail,
+	};
+	return audit_write(c->db, &e) < 0 ? -1 : 0;
 }

@@ -5,6 +5,7 @@
 #ifndef SHISA_CTX_H
 #define SHISA_CTX_H
 #include <h2o.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "auth/policy.h"
@@ -54,6 +55,7 @@ struct ctx {
 	struct form query;
 	struct form form;           /* urlencoded body, for ROUTE_FORM routes */
 	struct form cookies;
+	json_t *json;               /* the JSON body, after input_json() */
 	const char *param_name[CTX_MAX_PARAMS];
 	const char *param[CTX_MAX_PARAMS];  /* decoded path parameters */
 	int nparams;
@@ -72,6 +74,9 @@ void ctx_field_error(struct ctx *c, const char *field, const char *msg_key);
 const char *ctx_t(const struct ctx *c, const char *key);
 /* A copy of the N bytes at S in the request pool, NUL-terminated. */
 char *ctx_strndup(struct ctx *c, const char *s, size_t n);
+/* Write an audit row for a change made by this request (inside the
+ * caller's transaction). OID 0 means no object id. Return 0 or -1. */
+int ctx_audit(struct ctx *c, const char *action, const char *object_type, int64_t oid, const char *detail);
 /* The request header NAME (lowercase), or an iovec with base NULL. */
 h2o_iovec_t ctx_header(const struct ctx *c, const char *name);
 

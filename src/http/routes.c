@@ -1,8 +1,10 @@
 /* The route tables of every domain. A new domain adds its table here. */
+#include "auth/auth_http.h"
 #include "http/router.h"
 #include "web/site.h"
 
 const struct route *const route_tables[] = {
 	site_routes,
+	auth_routes,
 	NULL,
 };

@@ -383,25 +383,30 @@ static bool in_tag_between_attrs(const struct hctx *h)
 
 /* Merge B into A, the contexts two paths through a block end in. A URL
  * value that may or may not have begun counts as begun (its slots are then
- * encoded whole, which is safe at the start too); a tag that may be between,
- * in or after an attribute name must go on with a space. Return -1 when the
- * paths cannot be reconciled. */
+ * encoded whole, which is safe at the start too). A tag that may be in its
+ * name, between attributes or in an attribute's name must go on with a
+ * space or its end, and both paths must agree on whether it opens raw text.
+ * Return -1 when the paths cannot be reconciled. */
 static int join(struct hctx *a, const struct hctx *b)
 {
-	if (!memcmp(a, b, sizeof *a))
-		return 0;
 	struct hctx x = *a, y = *b;
+	if (!memcmp(&x, &y, sizeof x))
+		return 0;
 	x.url_start = y.url_start = 0;
 	if (!memcmp(&x, &y, sizeof x)) {
 		*a = x;
 		return 0;
 	}
-	if (in_tag_between_attrs(a) && in_tag_between_attrs(b)
-	    && a->raw == b->raw && a->end_tag == b->end_tag) {
-		go(a, H_TAG_JOIN);
-		return 0;
-	}
-	return -1;
+	if (x.st == H_TAG_NAME)
+		tag_named(&x, H_BEFORE_ATTR);
+	if (y.st == H_TAG_NAME)
+		tag_named(&y, H_BEFORE_ATTR);
+	if (!in_tag_between_attrs(&x) || !in_tag_between_attrs(&y)
+	    || x.raw != y.raw || x.end_tag != y.end_tag)
+		return -1;
+	go(&x, H_TAG_JOIN);
+	*a = x;
+	return 0;
 }
 
 /* ---- the compiler ---- */
@@ -441,17 +446,7 @@ static int emit(struct comp *c, enum op op, enum esc esc, const char *s, size_t 
 		c->nodes = p;
 		c->cap = cap;
 	}
-	struct node *nd = &c->nodes[c->n];
-	/* Literal text split by a {{! comment}} becomes one node again. */
-	if (op == OP_TEXT && c->n && nd[-1].op == OP_TEXT
-	    && nd[-1].off + nd[-1].len + 1 == c->pool.len) {
-		c->pool.len--;
-		if (buf_add(&c->pool, s, n) < 0 || buf_addc(&c->pool, '\0') < 0)
-			return fail(c, "out of memory");
-		nd[-1].len += (uint32_t)n;
-		return 0;
-	}
-	*nd = (struct node){ .op = op, .esc = esc, .off = (uint32_t)c->pool.len,
+	c->nodes[c->n] = (struct node){ .op = op, .esc = esc, .off = (uint32_t)c->pool.len,
 		.len = (uint32_t)n };
 	if (buf_add(&c->pool, s, n) < 0 || buf_addc(&c->pool, '\0') < 0)
 		return fail(c, "out of memory");
