@@ -620,7 +620,7 @@ const struct route auth_routes[] = {
 	{"POST", "/signin", ACT_SIGN_IN, signin_submit, ROUTE_FORM},
 	{"GET", "/signin/mfa", ACT_SIGN_IN, mfa_form, 0},
 	{"POST", "/signin/mfa", ACT_SIGN_IN, mfa_submit, ROUTE_FORM},
-	{"POST", "/signout", ACT_SELF_WRITE, signout, ROUTE_FORM},
+	{"POST", "/signout", ACT_SELF_WRITE, signout, ROUTE_FORM | ROUTE_MFA_SETUP},
 	{"GET", "/setup", ACT_SIGN_IN, setup_form, 0},
 	{"POST", "/setup", ACT_SIGN_IN, setup_submit, ROUTE_FORM},
 	{"GET", "/reset", ACT_SIGN_IN, reset_request_form, 0},

@@ -40,13 +40,14 @@ static void fill_user(sqlite3_stmt *st, int col, struct principal *p)
 	snprintf(p->name, sizeof(p->name), "%s", db_col_text(st, col + 4));
 	snprintf(p->lang, sizeof(p->lang), "%s", db_col_text(st, col + 5));
 	snprintf(p->tz, sizeof(p->tz), "%s", db_col_text(st, col + 6));
+	p->mfa_enabled = sqlite3_column_int(st, col + 7) != 0;
 }
 
 int session_lookup(struct db *db, const char *token, int64_t now, int idle_s, struct principal *p)
 {
 	static const char sql[] =
 		"SELECT s.id, s.csrf, s.mfa_pending, s.last_seen_at,"
-		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz"
+		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz, u.mfa_enabled"
 		" FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id"
 		" WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled = 0";
 	static const char touch[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
@@ -116,7 +117,7 @@ int apitoken_lookup(struct db *db, const char *token, int64_t now, struct princi
 {
 	static const char sql[] =
 		"SELECT t.id, t.scope, t.last_used_at,"
-		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz"
+		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz, u.mfa_enabled"
 		" FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN orgs o ON o.id = u.org_id"
 		" WHERE t.token_hash = ? AND t.revoked_at IS NULL"
 		" AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0";

@@ -16,6 +16,7 @@ struct principal {
 	int64_t token_id;          /* 0 for sessions */
 	bool mfa_pending;          /* password ok, second factor still to give */
 	bool token_can_write;
+	bool mfa_enabled;          /* the user has a second factor */
 	char csrf[SECRET_TOKEN_LEN + 1];
 	char role[16];             /* member | team_admin */
 	char org_kind[16];         /* member | observer | applicant | secretariat */

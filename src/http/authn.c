@@ -1,5 +1,6 @@
 /* Establishing the actor of a request; see authn.h. */
 #include <string.h>
+#include "accounts/accounts.h"
 #include "auth/session.h"
 #include "core/clock.h"
 #include "http/authn.h"
@@ -62,6 +63,7 @@ enum err authn_resolve(struct ctx *c, const char **user_lang)
 			return ERR_INTERNAL;
 		if (rc == 1 && !p.mfa_pending) {
 			use_principal(c, &p, user_lang);
+			c->mfa_enrol_required = !p.mfa_enabled && setting_require_mfa(c->db);
 			return ERR_OK;
 		}
 		if (rc == 1) {

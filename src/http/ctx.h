@@ -46,6 +46,7 @@ struct ctx {
 	struct actor actor;
 	int64_t session_id;         /* 0 when not signed in with a cookie */
 	bool mfa_pending;           /* session_id is half signed in: MFA step next */
+	bool mfa_enrol_required;    /* signed in, but must set up MFA before anything else */
 	char csrf[48];              /* the token forms must echo back */
 	bool set_csrf_cookie;       /* anonymous visitor: send the pre-session CSRF cookie */
 	char user_name[128];

@@ -320,9 +320,21 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 			}
 			http_redirect(c, loc.data);
 			buf_release(&loc);
+		} else if (c->actor.via_token && !c->actor.token_can_write && policy_action_writes(c->route->action)) {
+			http_error(c, ERR_FORBIDDEN, "err.token_read_only");
 		} else {
 			http_error(c, c->actor.role == ROLE_ANONYMOUS ? ERR_UNAUTHENTICATED : ERR_FORBIDDEN, NULL);
 		}
+		return 0;
+	}
+
+	/* The secretariat requires MFA and this user has none yet: only the
+	 * enrolment pages (and sign-out, public pages) until it is done. */
+	if (c->mfa_enrol_required && !(c->route->flags & ROUTE_MFA_SETUP) && c->route->action != ACT_PUBLIC_READ) {
+		if (c->is_api)
+			http_error(c, ERR_FORBIDDEN, "mfa.required_first");
+		else
+			http_redirect(c, "/account/mfa");
 		return 0;
 	}
 

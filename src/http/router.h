@@ -12,6 +12,7 @@ enum route_flags {
 	ROUTE_API  = 1 << 0,   /* JSON API: JSON errors, Bearer tokens accepted */
 	ROUTE_FORM = 1 << 1,   /* HTML form post: urlencoded body parsed into ctx->form */
 	ROUTE_NO_CSRF = 1 << 2,/* state-changing but safe without a token (documented at the route) */
+	ROUTE_MFA_SETUP = 1 << 3,/* reachable while MFA enrolment is required (account MFA pages, sign-out) */
 };
 
 typedef void (*route_fn)(struct ctx *c);

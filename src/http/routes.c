@@ -1,4 +1,5 @@
 /* The route tables of every domain. A new domain adds its table here. */
+#include "accounts/account_http.h"
 #include "auth/auth_http.h"
 #include "http/router.h"
 #include "web/site.h"
@@ -6,5 +7,7 @@
 const struct route *const route_tables[] = {
 	site_routes,
 	auth_routes,
+	account_routes,
+	account_api_routes,
 	NULL,
 };
