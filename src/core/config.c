@@ -57,6 +57,7 @@ static const struct setting settings[] = {
 	S("default_tz", default_tz),
 	B("trust_proxy", trust_proxy),
 	B("secure_cookies", secure_cookies),
+	B("metrics_public", metrics_public),
 	I("session_idle", session_idle_s, 60, 30 * 86400),
 	I("session_absolute", session_absolute_s, 300, 365 * 86400),
 	S("smtp_host", smtp_host),

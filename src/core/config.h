@@ -20,6 +20,7 @@ struct config {
 	char default_tz[64];       /* IANA zone */
 	bool trust_proxy;          /* honour X-Forwarded-For / X-Forwarded-Proto */
 	bool secure_cookies;       /* always mark cookies Secure */
+	bool metrics_public;       /* serve /metrics to any address, not only loopback */
 	int session_idle_s;
 	int session_absolute_s;
 	char smtp_host[128];

@@ -59,8 +59,19 @@ static void healthz(struct ctx *c)
 	http_send(c, 200, "application/json; charset=utf-8", ok, sizeof(ok) - 1);
 }
 
+/* Metrics describe the instance's traffic: by default only a scraper on
+ * this machine (or behind the trusted local proxy) may read them. */
+static bool metrics_allowed(const struct ctx *c)
+{
+	return c->cfg->metrics_public || !strncmp(c->client_addr, "127.", 4) || !strcmp(c->client_addr, "::1");
+}
+
 static void metrics(struct ctx *c)
 {
+	if (!metrics_allowed(c)) {
+		http_error(c, ERR_FORBIDDEN, "err.metrics_local");
+		return;
+	}
 	struct buf b;
 	buf_init(&b, 4u << 20);
 	metrics_render(&b, c->db);
