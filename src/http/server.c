@@ -122,8 +122,7 @@ static bool no_inflight(struct srv_thread *t)
 
 static bool no_connections(struct srv_thread *t)
 {
-	/* HTTP/2 arrives only through an "Upgrade: h2c" request; h2o sends those
-	 * connections GOAWAY on request_shutdown. */
+	/* HTTP/2 is off (see srv_run), so its list stays empty; checked anyway. */
 	return h2o_linklist_is_empty(&t->ctx.http1._conns) && h2o_linklist_is_empty(&t->ctx.http2._conns);
 }
 
@@ -232,6 +231,10 @@ int srv_run(const struct config *cfg)
 	s.globalconf.max_request_entity_size = cfg->max_body;
 	s.globalconf.http1.req_timeout = (uint64_t)cfg->request_timeout_s * 1000;
 	s.globalconf.server_name = h2o_iovec_init(H2O_STRLIT("shisa"));
+	/* HTTP/1.1 only: no "Upgrade: h2c". An upgraded connection that never
+	 * sends the HTTP/2 preface would also hold shutdown for the whole grace
+	 * period (h2o 2.2 never closes HTTP/2 stragglers by default). */
+	s.globalconf.http1.upgrade_to_http2 = 0;
 	register_router(&s);
 
 	if (open_listener(&s, err, sizeof(err)) < 0)
