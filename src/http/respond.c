@@ -40,7 +40,18 @@ static const char *status_reason(int status)
 	}
 }
 
+/* h2o keeps pointers to header names and values until the response is
+ * written, after the handler returned: callers' values may be on the stack or
+ * in a buffer they free, so they are copied into the request pool. */
 void http_header(struct ctx *c, const char *name, const char *value)
+{
+	h2o_iovec_t v = h2o_strdup(&c->req->pool, value, strlen(value));
+	h2o_add_header_by_str(&c->req->pool, &c->req->res.headers, name, strlen(name), 1, NULL, v.base, v.len);
+}
+
+/* A header whose name and value outlive the response: string literals, or
+ * memory of the request itself (its pool, its ctx). */
+static void const_header(struct ctx *c, const char *name, const char *value)
 {
 	h2o_add_header_by_str(&c->req->pool, &c->req->res.headers, name, strlen(name), 1, NULL,
 	                      value, strlen(value));
@@ -96,14 +107,14 @@ void http_send(struct ctx *c, int status, const char *ctype, const char *body, s
 	req->res.reason = status_reason(status);
 	req->res.content_length = len;
 	static_header(c, H2O_TOKEN_CONTENT_TYPE, ctype, strlen(ctype));
-	http_header(c, "content-security-policy", csp);
-	http_header(c, "x-content-type-options", "nosniff");
-	http_header(c, "x-frame-options", "DENY");
-	http_header(c, "referrer-policy", "same-origin");
-	http_header(c, "cross-origin-opener-policy", "same-origin");
-	http_header(c, "x-request-id", c->rid);
+	const_header(c, "content-security-policy", csp);
+	const_header(c, "x-content-type-options", "nosniff");
+	const_header(c, "x-frame-options", "DENY");
+	const_header(c, "referrer-policy", "same-origin");
+	const_header(c, "cross-origin-opener-policy", "same-origin");
+	const_header(c, "x-request-id", c->rid);
 	if (c->secure)
-		http_header(c, "strict-transport-security", "max-age=31536000");
+		const_header(c, "strict-transport-security", "max-age=31536000");
 	if (c->actor.user_id || c->session_id || c->is_api)
 		static_header(c, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"));
 	if (c->set_csrf_cookie)

@@ -22,7 +22,8 @@ void http_error(struct ctx *c, enum err e, const char *detail_key);
 void http_redirect(struct ctx *c, const char *location);
 /* Render template NAME inside the layout with DATA (reference stolen). */
 void http_page(struct ctx *c, int status, const char *name, json_t *data);
-/* Add a response header. */
+/* Add a response header. NAME must be a string literal (h2o keeps the
+ * pointer); VALUE is copied into the request pool. */
 void http_header(struct ctx *c, const char *name, const char *value);
 /* Set a cookie: HttpOnly, SameSite=Lax, Path=/, Secure when appropriate.
  * MAX_AGE < 0 deletes it; 0 makes a browser-session cookie. */

@@ -2,6 +2,7 @@
  * drop privileges, run the loops, then shut down gracefully. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -97,29 +98,78 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 		h2o_accept(&t->accept_ctx, sock);
 }
 
+/* Idle keep-alive connections would otherwise stay open until their
+ * request timeout. Shutting down the reading side makes each one see end of
+ * input, so h2o closes it cleanly as soon as it has nothing left to send. */
+static int end_reading(h2o_req_t *req, void *unused)
+{
+	h2o_socket_t *sock = req->conn->callbacks->get_socket(req->conn);
+	if (sock)
+		shutdown(h2o_socket_get_fd(sock), SHUT_RD);
+	return 0;
+}
+
+static void run_until(struct srv_thread *t, double deadline, bool (*done)(struct srv_thread *))
+{
+	while (!done(t) && clock_mono_ms() < deadline)
+		h2o_evloop_run(t->ctx.loop, 50);
+}
+
+static bool no_inflight(struct srv_thread *t)
+{
+	return t->inflight == 0;
+}
+
+static bool no_connections(struct srv_thread *t)
+{
+	/* HTTP/2 is off (see srv_run), so its list stays empty; checked anyway. */
+	return h2o_linklist_is_empty(&t->ctx.http1._conns) && h2o_linklist_is_empty(&t->ctx.http2._conns);
+}
+
 static void *loop_main(void *arg)
 {
 	struct srv_thread *t = arg;
-	h2o_context_init(&t->ctx, h2o_evloop_create(), &t->srv->globalconf);
+	h2o_evloop_t *loop = h2o_evloop_create();
+	h2o_context_init(&t->ctx, loop, &t->srv->globalconf);
 	t->accept_ctx.ctx = &t->ctx;
 	t->accept_ctx.hosts = t->srv->globalconf.hosts;
-	t->queue = h2o_multithread_create_queue(t->ctx.loop);
+	t->queue = h2o_multithread_create_queue(loop);
 	h2o_multithread_register_receiver(t->queue, &t->worker_done, worker_on_done);
-	t->listener = h2o_evloop_socket_create(t->ctx.loop, t->srv->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+	/* Each loop owns a dup() of the listening socket, so it can close its
+	 * own at shutdown without pulling the socket from under the others. */
+	t->listener = h2o_evloop_socket_create(loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+	t->listen_fd = -1;
 	t->listener->data = t;
 	h2o_socket_read_start(t->listener, on_accept);
 
 	while (!srv_stopping())
-		h2o_evloop_run(t->ctx.loop, 200);
+		h2o_evloop_run(loop, 200);
 
-	/* Stop accepting, let in-flight work answer, flush what is being written. */
+	/* Stop accepting; answers from now on carry "Connection: close". */
 	h2o_socket_read_stop(t->listener);
+	h2o_socket_close(t->listener);
+	t->listener = NULL;
+	h2o_context_request_shutdown(&t->ctx);
+	/* Let in-flight work answer, then let every connection finish writing
+	 * and close. */
 	double deadline = clock_mono_ms() + SHUTDOWN_GRACE_MS;
-	while (t->inflight > 0 && clock_mono_ms() < deadline)
-		h2o_evloop_run(t->ctx.loop, 50);
-	double flush_until = clock_mono_ms() + 300;
-	while (clock_mono_ms() < flush_until)
-		h2o_evloop_run(t->ctx.loop, 50);
+	run_until(t, deadline, no_inflight);
+	t->srv->globalconf.http1.callbacks.foreach_request(&t->ctx, end_reading, NULL);
+	run_until(t, deadline, no_connections);
+
+	if (!no_inflight(t) || !no_connections(t)) {
+		/* A worker may still post to this loop's queue: keep it all alive. */
+		log_kv(LOG_WARN, "shutdown grace period over with work still open", NULL);
+		return NULL;
+	}
+	h2o_multithread_unregister_receiver(t->queue, &t->worker_done);
+	h2o_multithread_destroy_queue(t->queue);
+	t->queue = NULL;
+	/* request_shutdown armed HTTP/2's GOAWAY timer even without HTTP/2
+	 * connections; a linked timer must not outlive the context. */
+	h2o_timeout_unlink(&t->ctx.http2._graceful_shutdown_timeout);
+	h2o_context_dispose(&t->ctx);
+	h2o_evloop_destroy(loop);
 	return NULL;
 }
 
@@ -181,16 +231,32 @@ int srv_run(const struct config *cfg)
 	s.globalconf.max_request_entity_size = cfg->max_body;
 	s.globalconf.http1.req_timeout = (uint64_t)cfg->request_timeout_s * 1000;
 	s.globalconf.server_name = h2o_iovec_init(H2O_STRLIT("shisa"));
+	/* HTTP/1.1 only: no "Upgrade: h2c". An upgraded connection that never
+	 * sends the HTTP/2 preface would also hold shutdown for the whole grace
+	 * period (h2o 2.2 never closes HTTP/2 stragglers by default). */
+	s.globalconf.http1.upgrade_to_http2 = 0;
 	register_router(&s);
 
 	if (open_listener(&s, err, sizeof(err)) < 0)
 		goto out;
 	s.threads = calloc((size_t)s.nthreads, sizeof(*s.threads));
+	if (!s.threads) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < s.nthreads; i++)
+		s.threads[i].listen_fd = -1;
 	for (int i = 0; i < s.nthreads; i++, opened++) {
 		s.threads[i].srv = &s;
 		s.threads[i].index = i;
 		if (db_open(&s.threads[i].db, cfg->db_path, false, err, sizeof(err)) < 0)
 			goto out;
+		s.threads[i].listen_fd = fcntl(s.listen_fd, F_DUPFD_CLOEXEC, 0);
+		if (s.threads[i].listen_fd < 0) {
+			snprintf(err, sizeof(err), "cannot duplicate the listening socket: %s", strerror(errno));
+			opened++;
+			goto out;
+		}
 	}
 	runner = jobs_runner_start(cfg, err, sizeof(err));
 	if (!runner)
@@ -215,9 +281,13 @@ int srv_run(const struct config *cfg)
 out:
 	if (runner)
 		jobs_runner_stop(runner);
-	for (int i = 0; i < opened; i++)
+	for (int i = 0; i < opened; i++) {
+		if (s.threads[i].listen_fd >= 0)   /* a loop that never started */
+			close(s.threads[i].listen_fd);
 		db_close(&s.threads[i].db);
+	}
 	free(s.threads);
+	h2o_config_dispose(&s.globalconf);
 	if (s.listen_fd >= 0)
 		close(s.listen_fd);
 	if (status != 0)

@@ -1,5 +1,5 @@
 /* `shisa serve`: one libh2o event loop per thread over one shared
- * listening socket, each thread with its own SQLite connection; a worker
+ * listening socket (a dup() per loop), each thread with its own SQLite connection; a worker
  * pool for slow work; the job runner; graceful shutdown on SIGTERM/SIGINT. */
 #ifndef SHISA_SERVER_H
 #define SHISA_SERVER_H
@@ -17,6 +17,7 @@ struct srv_thread {
 	int index;
 	pthread_t tid;
 	h2o_accept_ctx_t accept_ctx;
+	int listen_fd;                /* this loop's dup() of srv.listen_fd, until the loop owns it */
 	h2o_socket_t *listener;
 	struct db db;
 	h2o_multithread_queue_t *queue;
