@@ -20,6 +20,9 @@ extern const struct cli_cmd *const cli_commands[];
 /* Load defaults, then the configuration file (--config FILE, $SHISA_CONFIG
  * or ./shisa.conf when present). Return 0, or -1 after printing the error. */
 int cli_config(struct config *cfg, int argc, char **argv);
+/* Create the folder that will hold PATH (one level), if missing.
+ * Return 0, or -1 after printing the error. */
+int cli_make_parent_dir(const char *path);
 /* Open the database at cfg->db_path and bring its schema up to date
  * (creating it when CREATE). Return 0, or -1 after printing the error. */
 int cli_open_db(struct db *db, const struct config *cfg, bool create);

@@ -1,5 +1,6 @@
 /* What every subcommand shares: configuration, opening the database,
  * usage text. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,24 +36,29 @@ int cli_config(struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+int cli_make_parent_dir(const char *path)
+{
+	/* Only the last level: var/ for var/shisa.db, as `make run` expects. */
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (access(dir, F_OK) == 0)
+		return 0;
+	if (mkdir(dir, 0750) < 0) {
+		fprintf(stderr, "shisa: cannot create %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int cli_open_db(struct db *db, const struct config *cfg, bool create)
 {
 	char err[512];
-	if (create) {
-		/* Create the folder of a relative default path like var/shisa.db. */
-		char dir[sizeof(cfg->db_path)];
-		snprintf(dir, sizeof(dir), "%s", cfg->db_path);
-		char *slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			if (access(dir, F_OK) != 0) {
-				if (mkdir(dir, 0750) < 0) {
-					fprintf(stderr, "shisa: cannot create %s: %m\n", dir);
-					return -1;
-				}
-			}
-		}
-	}
+	if (create && cli_make_parent_dir(cfg->db_path) < 0)
+		return -1;
 	if (db_open(db, cfg->db_path, create, err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa: %s%s\n", err, create ? "" : " (create it with `shisa migrate`)");
 		return -1;

@@ -39,6 +39,8 @@ static int migrate_cmd(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(&cli_migrate, false);
 	struct db db;
+	if (cli_make_parent_dir(cfg.db_path) < 0)
+		return 1;
 	if (db_open(&db, cfg.db_path, true, err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa migrate: %s\n", err);
 		return 1;

@@ -101,6 +101,11 @@ int smtp_send(const struct smtp_config *cfg, const char *from_addr, const char *
 		|| curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK
 		|| curl_easy_setopt(curl, CURLOPT_USE_SSL,
 			(long)(cfg->starttls ? CURLUSESSL_ALL : CURLUSESSL_TRY)) != CURLE_OK
+		/* Opportunistic STARTTLS, as between MTAs: encrypt when offered but
+		 * accept the relay's self-signed certificate (Debian's postfix
+		 * ships one). Required STARTTLS verifies the certificate. */
+		|| curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, cfg->starttls ? 1L : 0L) != CURLE_OK
+		|| curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, cfg->starttls ? 2L : 0L) != CURLE_OK
 		|| curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from) != CURLE_OK
 		|| curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt) != CURLE_OK
 		|| curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L) != CURLE_OK

@@ -18,8 +18,9 @@ enum smtp_result {
 struct smtp_config {
 	const char *host;       /* host name or IP address of the relay */
 	int port;               /* 1..65535, e.g. 25 or 587 */
-	bool starttls;          /* true: STARTTLS required (CURLUSESSL_ALL);
-	                         * false: used when offered (CURLUSESSL_TRY) */
+	bool starttls;          /* true: STARTTLS required (CURLUSESSL_ALL), certificate verified;
+	                         * false: used when offered (CURLUSESSL_TRY), certificate not
+	                         * verified (opportunistic, as between MTAs) */
 	const char *username;   /* NULL: no AUTH. Without starttls, a relay that
 	                         * offers no STARTTLS sees the password in clear */
 	const char *password;   /* never logged, never copied into ERR */
