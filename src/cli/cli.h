@@ -34,4 +34,15 @@ const struct cli_cmd *cli_find(const char *name);
 /* True when stderr is a terminal (progress is shown only then). */
 bool cli_interactive(void);
 
+/* Progress of a long copy: on a terminal, one line on stderr updated in
+ * place, "LABEL: 1234/5678 pages (21%)"; nothing otherwise. */
+struct cli_progress {
+	const char *label;
+	bool open;          /* a line is shown and not yet ended */
+};
+/* A backup_progress_fn (db/backup.h); ARG is a struct cli_progress. */
+void cli_progress(void *arg, int done, int total);
+/* End the line a copy that failed half way left open. */
+void cli_progress_end(struct cli_progress *p);
+
 #endif

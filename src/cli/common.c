@@ -1,5 +1,5 @@
 /* What every subcommand shares: configuration, opening the database,
- * usage text. */
+ * usage text, progress lines. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,4 +88,23 @@ const struct cli_cmd *cli_find(const char *name)
 bool cli_interactive(void)
 {
 	return isatty(STDERR_FILENO);
+}
+
+void cli_progress(void *arg, int done, int total)
+{
+	struct cli_progress *p = arg;
+	if (!cli_interactive())
+		return;
+	int pct = total > 0 ? (int)((int64_t)done * 100 / total) : 100;
+	fprintf(stderr, "\r%s: %d/%d pages (%d%%)\033[K", p->label, done, total, pct);
+	p->open = done < total;
+	if (!p->open)
+		fputc('\n', stderr);
+}
+
+void cli_progress_end(struct cli_progress *p)
+{
+	if (p->open)
+		fputc('\n', stderr);
+	p->open = false;
 }

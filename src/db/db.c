@@ -14,11 +14,12 @@ static size_t slot_hash(const char *sql, size_t nslots)
 	return (size_t)(h >> 7) & (nslots - 1);
 }
 
-int db_open(struct db *db, const char *path, bool create, char *err, size_t errlen)
+/* Open NAME (a path, or a URI with SQLITE_OPEN_URI) and set up the
+ * statement cache; PATH is what messages call it. */
+static int db_connect(struct db *db, const char *path, const char *name, int flags, char *err, size_t errlen)
 {
 	memset(db, 0, sizeof(*db));
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-	int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+	int rc = sqlite3_open_v2(name, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 		         db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -29,7 +30,20 @@ int db_open(struct db *db, const char *path, bool create, char *err, size_t errl
 	db->path = strdup(path);
 	db->nslots = 256;
 	db->slots = calloc(db->nslots, sizeof(*db->slots));
+	if (!db->path || !db->slots) {
+		snprintf(err, errlen, "cannot open database %s: out of memory", path);
+		db_close(db);
+		return -1;
+	}
 	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	return 0;
+}
+
+int db_open(struct db *db, const char *path, bool create, char *err, size_t errlen)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (db_connect(db, path, path, flags, err, errlen) < 0)
+		return -1;
 	sqlite3_extended_result_codes(db->h, 1);
 	if (db_exec(db, "PRAGMA journal_mode=WAL") < 0 ||
 	    db_exec(db, "PRAGMA foreign_keys=ON") < 0 ||
@@ -42,12 +56,41 @@ int db_open(struct db *db, const char *path, bool create, char *err, size_t errl
 	return 0;
 }
 
+int db_open_immutable(struct db *db, const char *path, char *err, size_t errlen)
+{
+	/* A URI: file:PATH?immutable=1, with everything but unreserved
+	 * characters and '/' percent-encoded. An absolute path gets an empty
+	 * authority ("file:///x") so that "//x" is never read as a host. */
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path);
+	char *uri = malloc(3 * n + 32), *o = uri;
+	if (!uri) {
+		snprintf(err, errlen, "cannot open database %s: out of memory", path);
+		return -1;
+	}
+	o += sprintf(o, path[0] == '/' ? "file://" : "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-._~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	strcpy(o, "?immutable=1");
+	int rc = db_connect(db, path, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, err, errlen);
+	free(uri);
+	return rc;
+}
+
 void db_close(struct db *db)
 {
 	if (!db->h)
 		return;
 	for (size_t i = 0; i < db->nslots; i++)
-		if (db->slots[i].stmt)
+		if (db->slots && db->slots[i].stmt)
 			sqlite3_finalize(db->slots[i].stmt);
 	free(db->slots);
 	free(db->path);

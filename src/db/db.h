@@ -28,6 +28,11 @@ struct db {
 /* Open PATH (creating it and its WAL when CREATE), set the pragmas.
  * Return 0, or -1 with a message in ERR. */
 int db_open(struct db *db, const char *path, bool create, char *err, size_t errlen);
+/* Open PATH read-only without changing anything on disk: no pragmas, no
+ * -wal or -shm files, no locks (SQLite's immutable mode). Only for files
+ * nobody writes while we read them, such as backups; a -wal file beside
+ * PATH is ignored. Return 0, or -1 with a message in ERR. */
+int db_open_immutable(struct db *db, const char *path, char *err, size_t errlen);
 /* Finalize every cached statement and close. */
 void db_close(struct db *db);
 
