@@ -342,7 +342,7 @@ static const char *setup_token_of(struct ctx *c)
 static bool setup_allowed(struct ctx *c, const char *token)
 {
 	if (!token || !setup_needed(c->db) || setup_token_check(c->db, token, clock_now()) != 1) {
-		notice(c, 403, "setup.title", "setup.invalid");
+		notice(c, 400, "setup.title", "setup.invalid");
 		return false;
 	}
 	return true;
@@ -391,7 +391,7 @@ static void setup_done(struct ctx *c, void *arg)
 	/* Check again inside the transaction: two browsers may race. */
 	if (!setup_needed(c->db) || setup_token_consume(c->db, token, clock_now()) != 1) {
 		db_rollback(c->db);
-		notice(c, 403, "setup.title", "setup.invalid");
+		notice(c, 400, "setup.title", "setup.invalid");
 		setup_job_free(j);
 		return;
 	}
