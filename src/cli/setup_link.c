@@ -3,6 +3,7 @@
  * prints the link that lets the person at the console create the first
  * secretariat account; once accounts exist it only says where to sign in. */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "audit/audit.h"
@@ -115,8 +116,8 @@ static int setup_link_cmd(int argc, char **argv)
 	else
 		printf("First sign-in: open this link within %d hours to create the secretariat account:\n"
 		       "  %s/setup?token=%s\n"
-		       "or run: shisa admin create --email you@example.org --name \"Your Name\"\n",
-		       SETUP_TOKEN_TTL_S / 3600, base, token);
+		       "or run: %s admin create --db %s --email you@example.org --name \"Your Name\"\n",
+		       SETUP_TOKEN_TTL_S / 3600, base, token, program_invocation_name, cfg.db_path);
 	db_close(&db);
 	return made < 0 ? 1 : 0;
 }

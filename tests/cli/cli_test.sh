@@ -164,8 +164,8 @@ expect 0 "setup-link on a new instance"
 same "$(sed -n 1p "$T/out")" "First sign-in: open this link within 24 hours to create the secretariat account:" \
 	"setup-link says what the link is for"
 expect_line out '^  http://127\.0\.0\.1:8080/setup\?token=[A-Za-z0-9_-]{43}$' "setup-link prints the link on the default base URL"
-same "$(sed -n 3p "$T/out")" 'or run: shisa admin create --email you@example.org --name "Your Name"' \
-	"setup-link names the alternative"
+same "$(sed -n 3p "$T/out")" "or run: $SHISA admin create --db $DB --email you@example.org --name \"Your Name\"" \
+	"setup-link names the alternative, with this binary and database"
 same "$(wc -l <"$T/out")" 3 "setup-link prints three lines"
 same "$(grep -c 'token=' "$T/out")" 1 "the link is printed once"
 token=$(sed -n 's/.*token=//p' "$T/out")
