@@ -48,14 +48,27 @@ enum hst {
 };
 
 enum attr_kind { A_PLAIN, A_URL, A_CODE };
+
+/* Elements whose content is text up to their closing tag, so markup inside
+ * them must not move the tokenizer. Slots are refused in the first two (the
+ * content is code) and escaped as text in the others. */
 enum raw_kind { RAW_NONE, RAW_SCRIPT, RAW_STYLE };
+static const char *const raw_tags[] = {
+	"", "script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+	"noframes",
+};
+static const char *const raw_where[] = {
+	"", "inside <script>", "inside <style>", "inside <textarea>",
+	"inside <title>", "inside <xmp>", "inside <iframe>", "inside <noembed>",
+	"inside <noframes>",
+};
 
 /* Where the literal markup has got to. Fields that do not matter in a state
  * are zero, so two contexts are the same exactly when their bytes are. */
 struct hctx {
 	uint8_t st;
 	uint8_t end_tag;        /* the tag is a closing one */
-	uint8_t raw;            /* the tag opens <script> or <style> */
+	uint8_t raw;            /* index in raw_tags of the element it opens */
 	uint8_t attr;           /* enum attr_kind of the attribute being read */
 	uint8_t url_start;      /* nothing yet in this URL attribute's value */
 	uint8_t dashes;         /* '-' just seen in a comment, at most 2 */
@@ -86,9 +99,7 @@ struct comp {
 	struct block stack[TPL_MAX_DEPTH];
 };
 
-static int fail(struct comp *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
+__attribute__((format(printf, 2, 3)))
 static int fail(struct comp *c, const char *fmt, ...)
 {
 	if (!c->errlen)
@@ -148,10 +159,9 @@ static bool name_is(const struct hctx *h, const char *s)
 /* The tag name is complete: remember whether it opens raw text. */
 static void tag_named(struct hctx *h, enum hst next)
 {
-	if (!h->end_tag && name_is(h, "script"))
-		h->raw = RAW_SCRIPT;
-	else if (!h->end_tag && name_is(h, "style"))
-		h->raw = RAW_STYLE;
+	for (uint8_t i = 1; !h->end_tag && i < sizeof raw_tags / sizeof *raw_tags; i++)
+		if (name_is(h, raw_tags[i]))
+			h->raw = i;
 	go(h, next);
 }
 
@@ -183,7 +193,7 @@ static void attr_named(struct hctx *h, enum hst next)
 static size_t rawtext(struct hctx *h, const char *s, size_t n, size_t i,
 	const char **err)
 {
-	const char *tag = h->raw == RAW_SCRIPT ? "script" : "style";
+	const char *tag = raw_tags[h->raw];
 	size_t tl = strlen(tag);
 	for (; i < n; i++) {
 		if (s[i] != '<')
@@ -319,7 +329,9 @@ static const char *scan(struct hctx *h, const char *s, size_t n, size_t *at)
 				tag_end(h);
 			break;
 		case H_MARKUP:          /* after "<!"; dashes counts a "--" */
-			if (ch == '-' && h->dashes == 1) {
+			if (ch == '[' && !h->dashes) {
+				err = "<![CDATA[ is not supported";
+			} else if (ch == '-' && h->dashes == 1) {
 				go(h, H_COMMENT);
 				h->dashes = 2;  /* so "<!-->" and "<!--->" close at once */
 			} else if (ch == '-') {
@@ -364,7 +376,7 @@ static const char *where(const struct hctx *h)
 	case H_MARKUP: case H_COMMENT: case H_BOGUS:
 		return "in an HTML comment";
 	default:
-		return h->raw == RAW_SCRIPT ? "inside <script>" : "inside <style>";
+		return h->raw <= RAW_STYLE ? raw_where[h->raw] : NULL;
 	}
 }
 
@@ -372,7 +384,9 @@ static const char *where(const struct hctx *h)
 static const char *where_not_text(const struct hctx *h)
 {
 	const char *w = where(h);
-	return w || h->st == H_TEXT ? w : "in an attribute value";
+	if (w || h->st == H_TEXT)
+		return w;
+	return h->st == H_RAWTEXT ? raw_where[h->raw] : "in an attribute value";
 }
 
 static bool in_tag_between_attrs(const struct hctx *h)
@@ -630,23 +644,15 @@ struct tpl *tpl_compile(const char *name, const char *src, size_t len,
 		.errlen = errlen, .line = 1 };
 	buf_init(&c.pool, 2 * TPL_MAX_SOURCE + 2);
 	struct tpl *t = NULL;
-	if (compile(&c, src, len) < 0)
-		goto out;
-	t = malloc(sizeof *t);
-	if (!t) {
+	if (compile(&c, src, len) == 0 && !(t = malloc(sizeof *t)))
 		fail(&c, "out of memory");
-		goto out;
+	if (t) {
+		/* NULL only for an empty pool, which no node will read. */
+		t->pool = buf_detach(&c.pool, NULL);
+		t->nodes = c.nodes;
+		t->n = c.n;
+		c.nodes = NULL;
 	}
-	t->pool = buf_detach(&c.pool, NULL);
-	t->nodes = c.nodes;
-	t->n = c.n;
-	c.nodes = NULL;
-	if (!t->pool) {
-		fail(&c, "out of memory");
-		tpl_free(t);
-		t = NULL;
-	}
-out:
 	buf_release(&c.pool);
 	free(c.nodes);
 	return t;
@@ -715,13 +721,13 @@ static bool truthy(const json_t *v)
 static void text_of(const json_t *v, char tmp[32], const char **s, size_t *n)
 {
 	int k = 0;
-	*s = tmp;
-	tmp[0] = '\0';
 	if (json_is_string(v)) {
 		*s = json_string_value(v);
 		*n = json_string_length(v);
 		return;
-	} else if (json_is_integer(v)) {
+	}
+	*s = tmp;
+	if (json_is_integer(v)) {
 		k = snprintf(tmp, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	} else if (json_is_real(v)) {
 		double d = json_real_value(v);
@@ -855,7 +861,10 @@ static int render(struct render *r, const struct tpl *t, uint32_t i,
 			rc = buf_add(r->out, s, n);
 			break;
 		case OP_T:
-			s = r->env && r->env->translate ? r->env->translate(r->env->ctx, s) : NULL;
+			if (r->env && r->env->translate)
+				s = r->env->translate(r->env->ctx, s);
+			else
+				s = NULL;
 			rc = s ? put(r->out, nd->esc, s, strlen(s)) : -1;
 			break;
 		case OP_PARTIAL:

@@ -41,7 +41,7 @@ struct tpl_env {
 	void *ctx;
 };
 
-/* Compile LEN bytes of SRC; NAME (copied) is used in error messages. Return
+/* Compile LEN bytes of SRC; NAME serves only in error messages. Return
  * the template, to be released with tpl_free, or NULL after writing a
  * message such as "layout.html:12: unclosed {{#if}}" into ERR. */
 struct tpl *tpl_compile(const char *name, const char *src, size_t len,
