@@ -1,4 +1,6 @@
 /* The route tables of every domain. A new domain adds its table here. */
+#include "accounts/admin_api.h"
+#include "accounts/admin_http.h"
 #include "auth/auth_http.h"
 #include "http/router.h"
 #include "web/site.h"
@@ -6,5 +8,7 @@
 const struct route *const route_tables[] = {
 	site_routes,
 	auth_routes,
+	admin_routes,
+	admin_api_routes,
 	NULL,
 };
