@@ -6,10 +6,10 @@
 #include <string.h>
 #include "cli/cli.h"
 
-extern const struct cli_cmd cli_serve, cli_migrate, cli_version;
+extern const struct cli_cmd cli_serve, cli_migrate, cli_version, cli_admin, cli_user;
 
 const struct cli_cmd *const cli_commands[] = {
-	&cli_serve, &cli_migrate, &cli_version, NULL,
+	&cli_serve, &cli_migrate, &cli_admin, &cli_user, &cli_version, NULL,
 };
 
 static void usage(FILE *out)
