@@ -6,11 +6,12 @@
 #include <string.h>
 #include "cli/cli.h"
 
-extern const struct cli_cmd cli_serve, cli_migrate, cli_setup_link, cli_backup, cli_restore, cli_audit,
-	cli_version;
+extern const struct cli_cmd cli_serve, cli_migrate, cli_setup_link, cli_admin, cli_user, cli_backup, cli_restore,
+	cli_audit, cli_version;
 
 const struct cli_cmd *const cli_commands[] = {
-	&cli_serve, &cli_migrate, &cli_setup_link, &cli_backup, &cli_restore, &cli_audit, &cli_version, NULL,
+	&cli_serve, &cli_migrate, &cli_setup_link, &cli_admin, &cli_user, &cli_backup, &cli_restore, &cli_audit,
+	&cli_version, NULL,
 };
 
 static void usage(FILE *out)

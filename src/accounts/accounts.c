@@ -105,6 +105,18 @@ int org_list(struct db *db, int64_t after, int limit, void (*each)(const struct 
 	return rc == SQLITE_DONE ? n : -1;
 }
 
+int64_t org_user_count(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT count(*) FROM users WHERE org_id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
 enum acct_result org_set_kind(struct db *db, int64_t id, const char *kind)
 {
 	static const char sql[] = "UPDATE orgs SET kind = ? WHERE id = ?";

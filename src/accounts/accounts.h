@@ -42,6 +42,7 @@ enum acct_result {
 	ACCT_ERROR = -1,           /* database error (logged) */
 	ACCT_DUPLICATE = -2,       /* name or email already taken */
 	ACCT_NOT_FOUND = -3,
+	ACCT_REFUSED = -4,         /* would break a rule (e.g. leave no active secretariat user) */
 };
 
 bool org_kind_valid(const char *kind);
@@ -56,6 +57,8 @@ int org_find(struct db *db, const char *name, struct org *o);
 /* Organisations with id > AFTER, by id, at most LIMIT; calls EACH per row.
  * Return the number of rows or -1. */
 int org_list(struct db *db, int64_t after, int limit, void (*each)(const struct org *o, void *arg), void *arg);
+/* Number of users of organisation ID (disabled ones included); -1 on error. */
+int64_t org_user_count(struct db *db, int64_t id);
 /* Change an organisation's kind. */
 enum acct_result org_set_kind(struct db *db, int64_t id, const char *kind);
 

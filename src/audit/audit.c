@@ -134,3 +134,68 @@ int audit_verify(struct db *db, struct audit_check *out)
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+int audit_list(struct db *db, const struct audit_filter *f, int64_t before_id, int limit,
+               void (*each)(const struct audit_row *r, void *arg), void *arg)
+{
+	/* One statement for every combination of filters: an unset filter is
+	 * bound as NULL and its condition is then true. */
+	static const char sql[] =
+		"SELECT a.id, a.ts, a.actor_user_id, a.actor_org_id, coalesce(u.name, ''), coalesce(o.name, ''),"
+		" a.action, a.object_type, a.object_id, a.request_id, a.client_addr, a.detail"
+		" FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id"
+		" LEFT JOIN orgs o ON o.id = a.actor_org_id"
+		" WHERE (?1 IS NULL OR substr(a.action, 1, length(?1)) = ?1)"
+		" AND (?2 IS NULL OR a.actor_user_id = ?2)"
+		" AND (?3 IS NULL OR a.object_type = ?3)"
+		" AND (?4 IS NULL OR a.ts >= ?4)"
+		" AND (?5 IS NULL OR a.ts < ?5)"
+		" AND (?6 IS NULL OR a.id < ?6)"
+		" ORDER BY a.id DESC LIMIT ?7";
+	static const struct audit_filter none;
+	if (!f)
+		f = &none;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	if (f->action_prefix && *f->action_prefix)
+		sqlite3_bind_text(st, 1, f->action_prefix, -1, SQLITE_STATIC);
+	if (f->actor_user_id)
+		sqlite3_bind_int64(st, 2, f->actor_user_id);
+	if (f->object_type && *f->object_type)
+		sqlite3_bind_text(st, 3, f->object_type, -1, SQLITE_STATIC);
+	if (f->ts_from)
+		sqlite3_bind_int64(st, 4, f->ts_from);
+	if (f->ts_to)
+		sqlite3_bind_int64(st, 5, f->ts_to);
+	if (before_id > 0)
+		sqlite3_bind_int64(st, 6, before_id);
+	sqlite3_bind_int(st, 7, limit);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.ts = sqlite3_column_int64(st, 1),
+			.actor_user_id = sqlite3_column_int64(st, 2),
+			.actor_org_id = sqlite3_column_int64(st, 3),
+			.actor_name = db_col_text(st, 4),
+			.org_name = db_col_text(st, 5),
+			.action = db_col_text(st, 6),
+			.object_type = db_col_text(st, 7),
+			.object_id = db_col_text(st, 8),
+			.request_id = db_col_text(st, 9),
+			.client_addr = db_col_text(st, 10),
+			.detail = db_col_text(st, 11),
+		};
+		each(&r, arg);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int64_t audit_last_id(struct db *db)
+{
+	static const char sql[] = "SELECT coalesce(max(id), 0) FROM audit_log";
+	return db_scalar(db, sql);
+}

@@ -30,4 +30,40 @@ struct audit_check {
  * first_broken_id), -1 on a database error. */
 int audit_verify(struct db *db, struct audit_check *out);
 
+/* Which rows audit_list() returns; an unset field (NULL or 0) matches all. */
+struct audit_filter {
+	const char *action_prefix; /* e.g. "user." or "user.disable" */
+	int64_t actor_user_id;
+	const char *object_type;   /* exact, e.g. "user" */
+	int64_t ts_from;           /* Unix seconds, inclusive */
+	int64_t ts_to;             /* Unix seconds, exclusive */
+};
+
+/* One row as audit_list() hands it out, with the actor's name and the
+ * organisation's name joined in ("" when the actor is the system or has
+ * been deleted). The strings live until EACH returns. */
+struct audit_row {
+	int64_t id;
+	int64_t ts;
+	int64_t actor_user_id;
+	int64_t actor_org_id;
+	const char *actor_name;
+	const char *org_name;
+	const char *action;
+	const char *object_type;
+	const char *object_id;
+	const char *request_id;
+	const char *client_addr;
+	const char *detail;
+};
+
+/* Rows matching F (NULL: all) with id < BEFORE_ID (0: from the newest),
+ * newest first, at most LIMIT; calls EACH per row. Return the number of
+ * rows or -1. */
+int audit_list(struct db *db, const struct audit_filter *f, int64_t before_id, int limit,
+               void (*each)(const struct audit_row *r, void *arg), void *arg);
+/* The id of the newest row, which is the number of rows while the chain is
+ * whole (ids have no gaps); 0 when empty, -1 on error. Cheap at any size. */
+int64_t audit_last_id(struct db *db);
+
 #endif

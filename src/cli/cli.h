@@ -3,7 +3,9 @@
  * flags override the configuration file, which overrides the defaults. */
 #ifndef SHISA_CLI_H
 #define SHISA_CLI_H
+#include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "core/config.h"
 #include "db/db.h"
 
@@ -44,5 +46,13 @@ struct cli_progress {
 void cli_progress(void *arg, int done, int total);
 /* End the line a copy that failed half way left open. */
 void cli_progress_end(struct cli_progress *p);
+/* True when S is non-empty UTF-8 text of at most MAX_CHARS characters
+ * without control characters (for names and addresses given as flags). */
+bool cli_text_ok(const char *s, size_t max_chars);
+/* Write an audit row for a change made from the command line (inside the
+ * caller's transaction): request id "cli", no actor user, client address
+ * "local", and the operating-system user added to DETAIL (a JSON object,
+ * stolen; NULL for none). Return 0 or -1. */
+int cli_audit_write(struct db *db, const char *action, const char *object_type, int64_t oid, json_t *detail);
 
 #endif

@@ -1,12 +1,15 @@
 /* What every subcommand shares: configuration, opening the database,
  * usage text, progress lines. */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "audit/audit.h"
 #include "cli/cli.h"
+#include "core/json_writer.h"
 #include "core/i18n.h"
 #include "db/migrate.h"
 
@@ -107,4 +110,40 @@ void cli_progress_end(struct cli_progress *p)
 	if (p->open)
 		fputc('\n', stderr);
 	p->open = false;
+}
+
+bool cli_text_ok(const char *s, size_t max_chars)
+{
+	size_t n = s ? strlen(s) : 0, chars = 0;
+	if (n == 0 || !utf8_valid(s, n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7f)
+			return false;
+		if ((ch & 0xC0) != 0x80)
+			chars++;
+	}
+	return chars <= max_chars;
+}
+
+int cli_audit_write(struct db *db, const char *action, const char *object_type, int64_t oid, json_t *detail)
+{
+	char id[24] = "";
+	if (oid)
+		snprintf(id, sizeof(id), "%lld", (long long)oid);
+	if (!detail)
+		detail = json_object();
+	/* No signed-in user stands behind a command: name the account that ran it. */
+	const struct passwd *pw = getpwuid(geteuid());
+	json_object_set_new(detail, "os_user", json_string(pw ? pw->pw_name : "?"));
+	char *text = json_dumps(detail, JSON_COMPACT);
+	json_decref(detail);
+	struct audit_entry e = {
+		.action = action, .object_type = object_type, .object_id = id, .request_id = "cli",
+		.client_addr = "local", .detail = text ? text : "",
+	};
+	int64_t rc = audit_write(db, &e);
+	free(text);
+	return rc < 0 ? -1 : 0;
 }

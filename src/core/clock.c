@@ -78,3 +78,45 @@ void clock_local(int64_t t, const char *tz, char *out, size_t n)
 	tzset();
 	pthread_mutex_unlock(&tz_lock);
 }
+
+/* Midnight of Y-M-D in the zone currently in TZ; tm normalises D+1. */
+static int64_t midnight(int y, int m, int d)
+{
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+	return (int64_t)mktime(&tm);
+}
+
+int clock_local_day(const char *date, const char *tz, int64_t *start, int64_t *end)
+{
+	int y, m, d;
+	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9'))
+			return -1;
+	y = atoi(date);
+	m = atoi(date + 5);
+	d = atoi(date + 8);
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+		return -1;
+	if (!clock_tz_valid(tz))
+		tz = "UTC";
+	pthread_mutex_lock(&tz_lock);
+	char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TZ", tz, 1);
+	tzset();
+	*start = midnight(y, m, d);
+	*end = midnight(y, m, d + 1);
+	if (saved) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("TZ");
+	}
+	tzset();
+	pthread_mutex_unlock(&tz_lock);
+	return 0;
+}

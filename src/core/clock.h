@@ -20,4 +20,10 @@ void clock_local(int64_t t, const char *tz, char *out, size_t n);
 /* True if TZ names a zone in the system's zoneinfo database. */
 bool clock_tz_valid(const char *tz);
 
+/* The day DATE ("2026-11-25") in time zone TZ as Unix seconds: *START is
+ * its first second, *END the first second of the next day (days can be 23
+ * or 25 hours long). Return 0, or -1 when DATE is not a real YYYY-MM-DD
+ * date. Unknown zones fall back to UTC. */
+int clock_local_day(const char *date, const char *tz, int64_t *start, int64_t *end);
+
 #endif

@@ -242,3 +242,43 @@ const char *input_next(struct ctx *c, const char *name, const char *dflt)
 			return dflt;
 	return s;
 }
+
+const char *input_query_text(struct ctx *c, const char *name, size_t max_chars)
+{
+	const char *s = form_get(&c->query, name);
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return NULL;
+	if (chars(s, n) > max_chars) {
+		ctx_field_error(c, name, "field.too_long");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			ctx_field_error(c, name, "field.bad_chars");
+			return NULL;
+		}
+	}
+	return ctx_strndup(c, s, n);
+}
+
+int64_t input_query_id(struct ctx *c, const char *name)
+{
+	const char *s = form_get(&c->query, name);
+	if (!s || !*s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 1 || strlen(s) > 18 || *s < '0' || *s > '9') {
+		ctx_field_error(c, name, "field.bad_id");
+		return 0;
+	}
+	return v;
+}

@@ -38,6 +38,12 @@ bool input_ok(const struct ctx *c);
 int input_limit(struct ctx *c);
 int64_t input_cursor(struct ctx *c);
 
+/* Query parameters of a GET (filters): text like input_text, trimmed, NULL
+ * when absent or empty; and a positive id, 0 when absent. Errors are
+ * recorded under NAME like the other readers. */
+const char *input_query_text(struct ctx *c, const char *name, size_t max_chars);
+int64_t input_query_id(struct ctx *c, const char *name);
+
 /* A safe local redirect target from NAME ("/..." but not "//..."), or DFLT. */
 const char *input_next(struct ctx *c, const char *name, const char *dflt);
 

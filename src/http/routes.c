@@ -1,5 +1,8 @@
 /* The route tables of every domain. A new domain adds its table here. */
 #include "accounts/account_http.h"
+#include "accounts/admin_api.h"
+#include "accounts/admin_http.h"
+#include "audit/audit_http.h"
 #include "auth/auth_http.h"
 #include "http/router.h"
 #include "web/site.h"
@@ -9,5 +12,8 @@ const struct route *const route_tables[] = {
 	auth_routes,
 	account_routes,
 	account_api_routes,
+	admin_routes,
+	admin_api_routes,
+	audit_routes,
 	NULL,
 };
