@@ -85,6 +85,7 @@ struct signin_job {
 	bool have_user;
 	bool ok;
 	int64_t user_id;
+	int64_t org_id;
 	bool mfa_enabled;
 	char email[EMAIL_MAX + 1];
 	char name[USER_NAME_MAX + 1];
@@ -167,6 +168,7 @@ static void signin_done(struct ctx *c, void *arg)
 	queue_signin_notice(c, j);
 	start_session(c, j->user_id, j->mfa_enabled);
 	c->actor.user_id = j->user_id;
+	c->actor.org_id = j->org_id;
 	if (ctx_audit(c, j->mfa_enabled ? "session.password_ok" : "session.sign_in", "user", j->user_id, "") < 0 ||
 	    db_commit(c->db) < 0)
 		goto internal;
@@ -216,6 +218,7 @@ static void signin_submit(struct ctx *c)
 	if (found == 1 && !u.disabled && user_password_hash(c->db, u.id, j->hash, sizeof(j->hash)) == 1) {
 		j->have_user = true;
 		j->user_id = u.id;
+		j->org_id = u.org_id;
 		j->mfa_enabled = u.mfa_enabled;
 		snprintf(j->name, sizeof(j->name), "%s", u.name);
 		snprintf(j->lang, sizeof(j->lang), "%s", u.lang);

@@ -113,6 +113,11 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 			}
 			break;
 		}
+		if (!strcmp(key, "base_url")) {
+			size_t n = strlen(c->base_url);
+			while (n > 0 && c->base_url[n - 1] == '/')
+				c->base_url[--n] = '\0';
+		}
 		if (!strcmp(key, "default_lang") && strcmp(value, "ja") && strcmp(value, "en")) {
 			snprintf(err, errlen, "default_lang: want ja or en, got \"%s\"", value);
 			return -1;

@@ -28,6 +28,9 @@ void ctx_field_error(struct ctx *c, const char *field, const char *msg_key)
 {
 	if (c->nfield_errors >= CTX_MAX_FIELD_ERRORS)
 		return;
+	for (int i = 0; i < c->nfield_errors; i++)
+		if (!strcmp(c->field_errors[i].field, field))
+			return;   /* the first problem of a field is the one to fix */
 	c->field_errors[c->nfield_errors].field = field;
 	c->field_errors[c->nfield_errors].msg_key = msg_key;
 	c->nfield_errors++;

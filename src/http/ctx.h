@@ -69,7 +69,8 @@ struct ctx {
 const char *ctx_param(const struct ctx *c, const char *name);
 /* Path parameter NAME as a positive id; 0 if absent or not a number. */
 int64_t ctx_param_id(const struct ctx *c, const char *name);
-/* Record a field error (ignored past CTX_MAX_FIELD_ERRORS). */
+/* Record a field error; only the first for each field is kept (and none
+ * past CTX_MAX_FIELD_ERRORS). */
 void ctx_field_error(struct ctx *c, const char *field, const char *msg_key);
 /* The translation of KEY in the request's language. */
 const char *ctx_t(const struct ctx *c, const char *key);

@@ -83,7 +83,9 @@ int jobs_run_one(struct db *db, const struct config *cfg)
 		" WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_after <= ?1)"
 		"   OR (state = 'running' AND locked_until < ?1) ORDER BY run_after, id LIMIT 1)"
 		" RETURNING id, kind, payload, attempts, max_attempts";
-	static const char done[] = "UPDATE jobs SET state = 'done', done_at = ?, last_error = '' WHERE id = ?";
+	/* A delivered payload can hold a one-time link: keep no copy of it. */
+	static const char done[] =
+		"UPDATE jobs SET state = 'done', done_at = ?, last_error = '', payload = '' WHERE id = ?";
 	static const char retry[] =
 		"UPDATE jobs SET state = ?, run_after = ?, last_error = substr(?, 1, 500) WHERE id = ?";
 	int64_t now = clock_now();

@@ -1,4 +1,5 @@
 /* Template registry and page rendering; see render.h. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,15 +91,40 @@ int web_render_plain(const char *name, json_t *data, enum lang lang, struct buf 
 	return render(name, data, lang, out);
 }
 
-/* The current path without the query, plus "?lang=", for the switcher. */
+static void url_component(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			buf_addc(b, (char)*p);
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			buf_add(b, e, 3);
+		}
+	}
+}
+
+/* The current page in the other language: same path and query (filters,
+ * page), with lang= replaced. */
 static void lang_switch_url(struct ctx *c, json_t *data)
 {
 	h2o_req_t *req = c->req;
 	size_t n = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-	char url[600];
-	snprintf(url, sizeof(url), "%.*s?lang=%s", (int)(n < 500 ? n : 500), req->path.base,
-	         c->lang == LANG_JA ? "en" : "ja");
-	json_object_set_new(data, "lang_switch_url", json_string(url));
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_add(&b, req->path.base, n < 1024 ? n : 1024);
+	buf_adds(&b, "?");
+	for (size_t i = 0; i < c->query.n; i++) {
+		if (!strcmp(c->query.fields[i].name, "lang"))
+			continue;
+		url_component(&b, c->query.fields[i].name);
+		buf_addc(&b, '=');
+		url_component(&b, c->query.fields[i].value);
+		buf_addc(&b, '&');
+	}
+	buf_printf(&b, "lang=%s", c->lang == LANG_JA ? "en" : "ja");
+	json_object_set_new(data, "lang_switch_url", json_stringn(b.data ? b.data : "/", b.len));
+	buf_release(&b);
 }
 
 int web_render_page(struct ctx *c, const char *name, json_t *data, struct buf *out)
