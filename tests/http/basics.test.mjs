@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { apiError, repoRoot, startServer, stopTest } from './harness.mjs';
+import { CookieJar, apiError, repoRoot, startServer, stopTest } from './harness.mjs';
 
 const srv = await startServer();
 after(() => srv.kill());
@@ -138,6 +138,27 @@ for (const l of languages) {
     assert.equal(apiError(api).message, notFound[l.want]);
   });
 }
+
+test('a first page visit gets the CSRF cookie: HttpOnly, SameSite=Lax, Path=/, kept afterwards', async () => {
+  const jar = new CookieJar();
+  const first = await srv.request('/', { jar });
+  const line = first.setCookies.find((c) => c.startsWith('shisa_csrf='));
+  assert.ok(line, `Set-Cookie: shisa_csrf=..., got ${JSON.stringify(first.setCookies)}`);
+  assert.match(line, /^shisa_csrf=[A-Za-z0-9_-]{43}; /);
+  assert.match(line, /; HttpOnly/);
+  assert.match(line, /; SameSite=Lax/);
+  assert.match(line, /; Path=\//);
+  assert.doesNotMatch(line, /; Secure/, 'plain HTTP without secure_cookies');
+  const again = await srv.request('/', { jar });
+  assert.deepEqual(again.setCookies, [], 'the same token is kept, not replaced');
+});
+
+test('API answers set no cookies', async () => {
+  for (const path of ['/api/v1/status', '/api/v1/nothing', '/healthz']) {
+    const r = await srv.request(path, { jar: null });
+    assert.deepEqual(r.setCookies, [], path);
+  }
+});
 
 test('GET /healthz answers ok', async () => {
   const r = await srv.request('/healthz');
