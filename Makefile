@@ -31,7 +31,7 @@ fuzz:
 	@scripts/deps test
 	@test -f $(FUZZBUILD)/build.ninja || CC=clang meson setup $(FUZZBUILD) -Dfuzz=true -Db_lundef=false --buildtype=debug >/dev/null
 	@ninja -C $(FUZZBUILD)
-	@echo "fuzz targets in $(FUZZBUILD)/fuzz/: run e.g. $(FUZZBUILD)/fuzz/fuzz_template -runs=1000000 fuzz/corpus/template"
+	@echo "fuzz targets in $(FUZZBUILD)/fuzz/: run e.g. mkdir -p /tmp/corpus && $(FUZZBUILD)/fuzz/fuzz_template -runs=1000000 /tmp/corpus fuzz/corpus/template"
 
 bench: build
 	@scripts/deps test
