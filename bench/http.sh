@@ -55,7 +55,7 @@ wait_http() {
 # access_log off: the same work on both sides).
 shisa_port=$(free_port)
 "$build/shisa" serve --db "$dir/shisa.db" --listen "127.0.0.1:$shisa_port" --threads 2 \
-	--set log_level=warn 2>"$dir/shisa.log" &
+	--set log_level="${SHISA_LOG_LEVEL:-warn}" 2>"$dir/shisa.log" &
 shisa_pid=$!
 shisa_url="http://127.0.0.1:$shisa_port/api/v1/status"
 wait_http "$shisa_url"

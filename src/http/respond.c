@@ -87,9 +87,14 @@ static void access_log(struct ctx *c)
 	else
 		snprintf(actor, sizeof(actor), "anonymous");
 	metrics_observe(c->route_index, c->status, ms);
+	/* The method as sent, but only printable ASCII reaches the log. */
 	char method[12];
-	snprintf(method, sizeof(method), "%.*s", (int)(c->req->method.len < 11 ? c->req->method.len : 11),
-	         c->req->method.base);
+	size_t mlen = c->req->method.len < sizeof(method) - 1 ? c->req->method.len : sizeof(method) - 1;
+	for (size_t i = 0; i < mlen; i++) {
+		char ch = c->req->method.base[i];
+		method[i] = ch > 0x20 && ch < 0x7f ? ch : '?';
+	}
+	method[mlen] = '\0';
 	/* The route pattern, never the raw path: paths and queries can carry tokens. */
 	log_kv(LOG_INFO, "request", "rid", c->rid, "method", method,
 	       "route", c->route ? c->route->pattern : "-", "status", status, "dur_ms", dur,

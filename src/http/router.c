@@ -148,6 +148,8 @@ static void set_allow_header(struct ctx *c, const char *path, size_t plen)
 	buf_init(&b, 256);
 	for (size_t i = 0; i < nroutes; i++) {
 		if (match(c, routes[i]->pattern, path, plen)) {
+			if (routes[i]->flags & ROUTE_API)
+				c->is_api = true;   /* answer in the route's own language: JSON */
 			if (b.len)
 				buf_adds(&b, ", ");
 			buf_adds(&b, routes[i]->method);

@@ -270,12 +270,20 @@ int srv_run(const struct config *cfg)
 	char nthreads[16];
 	snprintf(nthreads, sizeof(nthreads), "%d", s.nthreads);
 	log_kv(LOG_INFO, "listening", "addr", s.bound, "threads", nthreads, "db", cfg->db_path, NULL);
-	for (int i = 0; i < s.nthreads; i++)
-		pthread_create(&s.threads[i].tid, NULL, loop_main, &s.threads[i]);
-	for (int i = 0; i < s.nthreads; i++)
+	int started = 0;
+	while (started < s.nthreads && pthread_create(&s.threads[started].tid, NULL, loop_main, &s.threads[started]) == 0)
+		started++;
+	if (started < s.nthreads) {
+		/* Stop the loops that did start, then fail. */
+		atomic_store(&stop_requested, true);
+		snprintf(err, sizeof(err), "cannot start event loop thread %d of %d", started + 1, s.nthreads);
+	}
+	for (int i = 0; i < started; i++)
 		pthread_join(s.threads[i].tid, NULL);
 	log_kv(LOG_INFO, "shutting down", NULL);
 	worker_pool_stop();
+	if (started < s.nthreads)
+		goto out;
 	status = 0;
 	err[0] = '\0';
 out:
