@@ -65,6 +65,10 @@ static void me_patch(struct ctx *c)
 	static const char *const langs[] = {"ja", "en", NULL};
 	if (!input_json(c, allowed))
 		return;
+	if (json_object_size(c->json) == 0) {
+		http_error(c, ERR_VALIDATION, "err.nothing_to_change");
+		return;
+	}
 	const char *name = input_text(c, "name", false, USER_NAME_MAX, false);
 	const char *lang = input_choice(c, "lang", langs, "");
 	const char *tz = input_text(c, "tz", false, 63, false);

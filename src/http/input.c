@@ -26,6 +26,21 @@ bool input_json(struct ctx *c, const char *const allowed[])
 		http_error(c, ERR_UNSUPPORTED_MEDIA, "err.want_json");
 		return false;
 	}
+	/* JSON is UTF-8 (RFC 8259): a charset parameter may only say so. */
+	for (size_t i = 16; i + 8 <= ct.len; i++) {
+		if (strncasecmp(ct.base + i, "charset=", 8) != 0)
+			continue;
+		const char *v = ct.base + i + 8;
+		size_t vl = ct.len - i - 8;
+		if (vl && *v == '"') {
+			v++;
+			vl--;
+		}
+		if (vl < 5 || strncasecmp(v, "utf-8", 5) != 0 || (vl > 5 && v[5] != '"' && v[5] != ';' && v[5] != ' ')) {
+			http_error(c, ERR_UNSUPPORTED_MEDIA, "err.want_utf8");
+			return false;
+		}
+	}
 	const char *body = c->req->entity.base ? c->req->entity.base : "";
 	size_t len = c->req->entity.base ? c->req->entity.len : 0;
 	if (!utf8_valid(body, len)) {

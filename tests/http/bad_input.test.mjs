@@ -11,9 +11,21 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { bytes, startServer, stopTest } from './harness.mjs';
 import { H, KiB, MiB, hostileChecks, noReflection, rawApiError } from './hostile.mjs';
+import { csrfIn, setupSecretariat, sql } from './accounts.mjs';
 
 const srv = await startServer();
 after(() => srv.kill());
+// A secretariat account with a write token, for the JSON routes below. Its
+// last-used time is put in the future so that using it writes nothing.
+const sec = await setupSecretariat(srv);
+const tokenPage = await srv.request('/account', { jar: sec.jar });
+const made = await srv.request('/api/v1/me/tokens', {
+  method: 'POST', jar: sec.jar,
+  headers: { 'content-type': 'application/json', 'x-csrf-token': csrfIn(tokenPage.text) },
+  body: JSON.stringify({ name: 'bad input', scope: 'write' }),
+});
+const bearer = { Authorization: `Bearer ${made.json.secret}` };
+sql(srv, 'UPDATE api_tokens SET last_used_at = 9999999999');
 const dbAtStart = srv.dbHash();
 const { cases, checkJsonRoute } = hostileChecks(srv);
 
@@ -314,11 +326,15 @@ cases('path', [...traversalPaths, ...badPathEscapes, ...pathMeta]);
 cases('query', [...queryCases, ...tooManyFields, ...queryMeta]);
 cases('tolerated', tolerated);
 
-// JSON routes. None exists yet: until the first POST route lands, the
-// tables run against GET-only paths, where every body must still be read
-// and refused with a 405 (or 413) and nothing written. Add each real JSON
-// route here, e.g.
-//   checkJsonRoute('POST', '/api/v1/tokens', { headers: { Authorization: `Bearer ${token}` } });
+// Every JSON route that takes a body, with a write token that may use it:
+// each hostile body and wrong Content-Type is refused and nothing written.
+// VALIDBODY is well-formed JSON the route refuses on its content, so that
+// only the Content-Type decides the Content-Type rows.
+checkJsonRoute('PATCH', '/api/v1/me', { headers: bearer, validBody: '{"lang":"xx"}' });
+checkJsonRoute('POST', '/api/v1/me/tokens', { headers: bearer, validBody: '{"scope":"all"}' });
+checkJsonRoute('POST', '/api/v1/users', { headers: bearer, validBody: '{"email":"not an address"}' });
+checkJsonRoute('POST', '/api/v1/orgs', { headers: bearer, validBody: '{"kind":"club"}' });
+// A GET-only route must still read and refuse any body.
 checkJsonRoute('POST', '/api/v1/status', { expect: [405], why: 'GET-only route' });
 
 test('bad input: the database is exactly as it was before all of the above', () => {
