@@ -66,9 +66,7 @@ static void account_page(struct ctx *c, int status, json_t *extra)
 	void *arg[2] = {c, rows};
 	apitoken_list(c->db, u.id, add_token_row, arg);
 	json_object_set_new(d, "tokens", rows);
-	json_t *errs = json_object();
-	for (int i = 0; i < c->nfield_errors; i++)
-		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_t(c, c->field_errors[i].msg_key)));
+	json_t *errs = ctx_field_errors_json(c);
 	json_object_set_new(d, "errors", errs);
 	if (extra)
 		json_object_update(d, extra);
@@ -188,13 +186,7 @@ static void password_submit(struct ctx *c)
 		return;
 	}
 	const char *cur = input_secret(c, "current_password", true);
-	const char *pw = input_secret(c, "password", true);
-	const char *pw2 = input_secret(c, "password_confirm", true);
-	const char *bad = pw ? password_rule_violation(pw, u.email) : NULL;
-	if (bad)
-		ctx_field_error(c, "password", bad);
-	else if (pw && pw2 && strcmp(pw, pw2) != 0)
-		ctx_field_error(c, "password_confirm", "pw.mismatch");
+	const char *pw = input_new_password(c, u.email);
 	if (cur && strlen(cur) > PASSWORD_MAX)
 		ctx_field_error(c, "current_password", "pw.wrong_current");
 	if (!input_ok(c)) {
@@ -233,9 +225,7 @@ static void mfa_setup_page(struct ctx *c, int status)
 	}
 	sodium_memzero(secret, sizeof(secret));
 	json_object_set_new(d, "enabled", json_boolean(enabled));
-	json_t *errs = json_object();
-	for (int i = 0; i < c->nfield_errors; i++)
-		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_t(c, c->field_errors[i].msg_key)));
+	json_t *errs = ctx_field_errors_json(c);
 	json_object_set_new(d, "errors", errs);
 	http_page(c, status, "account_mfa.html", d);
 }

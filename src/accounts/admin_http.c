@@ -25,9 +25,7 @@ static json_t *page_data(struct ctx *c, const char *title_key)
 {
 	json_t *d = json_object();
 	json_object_set_new(d, "title", json_string(ctx_t(c, title_key)));
-	json_t *errs = json_object();
-	for (int i = 0; i < c->nfield_errors; i++)
-		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_t(c, c->field_errors[i].msg_key)));
+	json_t *errs = ctx_field_errors_json(c);
 	json_object_set_new(d, "errors", errs);
 	const char *done = form_get(&c->query, "done");
 	for (size_t i = 0; done && done_keys[i]; i++) {

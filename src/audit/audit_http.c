@@ -158,9 +158,7 @@ static void audit_page(struct ctx *c)
 	bool ok = read_query(c, &q);
 	json_t *d = json_object();
 	json_object_set_new(d, "title", json_string(ctx_t(c, "audit.title")));
-	json_t *errs = json_object();
-	for (int i = 0; i < c->nfield_errors; i++)
-		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_t(c, c->field_errors[i].msg_key)));
+	json_t *errs = ctx_field_errors_json(c);
 	json_object_set_new(d, "errors", errs);
 	json_object_set_new(d, "f_action", json_string(q.action ? q.action : ""));
 	json_object_set_new(d, "f_object_type", json_string(q.object_type ? q.object_type : ""));

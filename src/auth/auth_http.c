@@ -28,9 +28,7 @@ static json_t *form_page(struct ctx *c, const char *title_key)
 {
 	json_t *d = json_object();
 	json_object_set_new(d, "title", json_string(ctx_t(c, title_key)));
-	json_t *errs = json_object();
-	for (int i = 0; i < c->nfield_errors; i++)
-		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_t(c, c->field_errors[i].msg_key)));
+	json_t *errs = ctx_field_errors_json(c);
 	json_object_set_new(d, "errors", errs);
 	return d;
 }
@@ -431,13 +429,7 @@ static void setup_submit(struct ctx *c)
 	input_text(c, "org_name", true, ORG_NAME_MAX, false);
 	input_text(c, "name", true, USER_NAME_MAX, false);
 	const char *email = input_email(c, "email", true);
-	const char *pw = input_secret(c, "password", true);
-	const char *pw2 = input_secret(c, "password_confirm", true);
-	const char *bad = pw ? password_rule_violation(pw, email) : NULL;
-	if (bad)
-		ctx_field_error(c, "password", bad);
-	else if (pw && pw2 && strcmp(pw, pw2) != 0)
-		ctx_field_error(c, "password_confirm", "pw.mismatch");
+	const char *pw = input_new_password(c, email);
 	if (!input_ok(c)) {
 		setup_page(c, 422, token);
 		return;
@@ -599,13 +591,7 @@ static void reset_confirm_submit(struct ctx *c)
 		notice(c, 400, "reset.confirm_title", "reset.invalid");
 		return;
 	}
-	const char *pw = input_secret(c, "password", true);
-	const char *pw2 = input_secret(c, "password_confirm", true);
-	const char *bad = pw ? password_rule_violation(pw, u.email) : NULL;
-	if (bad)
-		ctx_field_error(c, "password", bad);
-	else if (pw && pw2 && strcmp(pw, pw2) != 0)
-		ctx_field_error(c, "password_confirm", "pw.mismatch");
+	const char *pw = input_new_password(c, u.email);
 	if (!input_ok(c)) {
 		reset_confirm_page(c, 422, token);
 		return;

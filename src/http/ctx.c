@@ -36,6 +36,14 @@ void ctx_field_error(struct ctx *c, const char *field, const char *msg_key)
 	c->nfield_errors++;
 }
 
+json_t *ctx_field_errors_json(const struct ctx *c)
+{
+	json_t *errs = json_object();
+	for (int i = 0; i < c->nfield_errors; i++)
+		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_t(c, c->field_errors[i].msg_key)));
+	return errs;
+}
+
 const char *ctx_t(const struct ctx *c, const char *key)
 {
 	return i18n_get(c->lang, key);

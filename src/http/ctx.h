@@ -72,6 +72,9 @@ int64_t ctx_param_id(const struct ctx *c, const char *name);
 /* Record a field error; only the first for each field is kept (and none
  * past CTX_MAX_FIELD_ERRORS). */
 void ctx_field_error(struct ctx *c, const char *field, const char *msg_key);
+/* The recorded field errors as an object {field: message} for templates
+ * (new reference). */
+json_t *ctx_field_errors_json(const struct ctx *c);
 /* The translation of KEY in the request's language. */
 const char *ctx_t(const struct ctx *c, const char *key);
 /* A copy of the N bytes at S in the request pool, NUL-terminated. */

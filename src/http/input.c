@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "core/json_writer.h"
+#include "auth/password.h"
 #include "http/input.h"
 #include "http/respond.h"
 #include "mail/message.h"
@@ -142,6 +143,22 @@ const char *input_secret(struct ctx *c, const char *name, bool required)
 	if (!s && required)
 		ctx_field_error(c, name, "field.required");
 	return s;
+}
+
+const char *input_new_password(struct ctx *c, const char *email)
+{
+	const char *pw = input_secret(c, "password", true);
+	const char *again = input_secret(c, "password_confirm", true);
+	const char *bad = pw ? password_rule_violation(pw, email) : NULL;
+	if (bad) {
+		ctx_field_error(c, "password", bad);
+		return NULL;
+	}
+	if (pw && again && strcmp(pw, again) != 0) {
+		ctx_field_error(c, "password_confirm", "pw.mismatch");
+		return NULL;
+	}
+	return again ? pw : NULL;
 }
 
 bool input_bool(struct ctx *c, const char *name, bool dflt)

@@ -20,6 +20,10 @@ bool input_json(struct ctx *c, const char *const allowed[]);
 const char *input_text(struct ctx *c, const char *name, bool required, size_t max_chars, bool multiline);
 /* A secret (password, code): as sent, not trimmed; NULL when absent. */
 const char *input_secret(struct ctx *c, const char *name, bool required);
+/* A new password from the fields "password" and "password_confirm":
+ * NULL, with a field error, when either is missing, the two differ, or the
+ * password breaks the rules (for the account EMAIL). */
+const char *input_new_password(struct ctx *c, const char *email);
 /* A boolean: JSON true/false, or a form checkbox ("on", "1", "true"). */
 bool input_bool(struct ctx *c, const char *name, bool dflt);
 /* A whole number in [MIN, MAX]; DFLT when absent. */

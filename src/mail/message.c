@@ -31,10 +31,7 @@ struct hdr {
 	int rc;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void mail_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	if (!err || !errlen)
 		return;
@@ -189,20 +186,20 @@ static int check_header_text(const char *what, const char *s, size_t max, char *
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\r' || c == '\n') {
-			set_err(err, errlen, "%s contains CR or LF", what);
+			mail_set_err(err, errlen, "%s contains CR or LF", what);
 			return -1;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			set_err(err, errlen, "%s contains a control character", what);
+			mail_set_err(err, errlen, "%s contains a control character", what);
 			return -1;
 		}
 	}
 	if (n > max) {
-		set_err(err, errlen, "%s is longer than %zu bytes", what, max);
+		mail_set_err(err, errlen, "%s is longer than %zu bytes", what, max);
 		return -1;
 	}
 	if (!utf8_valid(s, n)) {
-		set_err(err, errlen, "%s is not valid UTF-8", what);
+		mail_set_err(err, errlen, "%s is not valid UTF-8", what);
 		return -1;
 	}
 	return 0;
@@ -229,38 +226,38 @@ static int check_msg(const struct mail_msg *m, char *err, size_t errlen)
 		if (!in[i].s && in[i].optional)
 			continue;
 		if (!in[i].s) {
-			set_err(err, errlen, "%s is missing", in[i].what);
+			mail_set_err(err, errlen, "%s is missing", in[i].what);
 			return -1;
 		}
 		if (check_header_text(in[i].what, in[i].s, in[i].max, err, errlen) < 0)
 			return -1;
 	}
 	if (!mail_addr_valid(m->from_addr)) {
-		set_err(err, errlen, "from_addr is not a plausible address");
+		mail_set_err(err, errlen, "from_addr is not a plausible address");
 		return -1;
 	}
 	if (!mail_addr_valid(m->to_addr)) {
-		set_err(err, errlen, "to_addr is not a plausible address");
+		mail_set_err(err, errlen, "to_addr is not a plausible address");
 		return -1;
 	}
 	if (!*m->subject) {
-		set_err(err, errlen, "subject is empty");
+		mail_set_err(err, errlen, "subject is empty");
 		return -1;
 	}
 	if (!host_valid(m->message_id_domain, strlen(m->message_id_domain))) {
-		set_err(err, errlen, "message_id_domain is not a host name");
+		mail_set_err(err, errlen, "message_id_domain is not a host name");
 		return -1;
 	}
 	if (!lang_valid(m->lang)) {
-		set_err(err, errlen, "lang is not a language tag");
+		mail_set_err(err, errlen, "lang is not a language tag");
 		return -1;
 	}
 	if (!m->body_text) {
-		set_err(err, errlen, "body_text is missing");
+		mail_set_err(err, errlen, "body_text is missing");
 		return -1;
 	}
 	if (!utf8_valid(m->body_text, strlen(m->body_text))) {
-		set_err(err, errlen, "body_text is not valid UTF-8");
+		mail_set_err(err, errlen, "body_text is not valid UTF-8");
 		return -1;
 	}
 	return 0;
@@ -467,7 +464,7 @@ int mail_compose(struct buf *out, const struct mail_msg *m, char *err, size_t er
 	if (check_msg(m, err, errlen) < 0)
 		goto out;
 	if (sodium_init() < 0) {
-		set_err(err, errlen, "libsodium failed to initialise");
+		mail_set_err(err, errlen, "libsodium failed to initialise");
 		goto out;
 	}
 	put_date(&h);
@@ -482,7 +479,7 @@ int mail_compose(struct buf *out, const struct mail_msg *m, char *err, size_t er
 	hdr_line(&h, "Auto-Submitted: auto-generated");
 	hdr_end(&h);
 	if (h.rc < 0 || put_body(&msg, m->body_text) < 0 || buf_add(out, msg.data, msg.len) < 0) {
-		set_err(err, errlen, "message is larger than the buffer allows, or memory ran out");
+		mail_set_err(err, errlen, "message is larger than the buffer allows, or memory ran out");
 		goto out;
 	}
 	rc = 0;

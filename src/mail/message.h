@@ -29,6 +29,10 @@ struct mail_msg {
  * control characters. Return 0 otherwise, and for NULL. */
 int mail_addr_valid(const char *addr);
 
+/* Write a message into ERR (ERRLEN bytes); ERR may be NULL. Shared by the
+ * mail modules, which report failures this way. */
+void mail_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Append to OUT the whole message M, CRLF line ends, headers in this order:
  * Date (now, UTC), Message-ID (128 random bits from libsodium @ domain),
  * From, To, Subject, MIME-Version, Content-Type, Content-Transfer-Encoding,

@@ -16,18 +16,6 @@ struct upload {
 	size_t left;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static size_t read_message(char *dst, size_t size, size_t nmemb, void *userp)
 {
@@ -72,15 +60,15 @@ int smtp_send(const struct smtp_config *cfg, const char *from_addr, const char *
 	int rc = SMTP_PERMFAIL;
 
 	if (!cfg || !host_ok(cfg->host) || cfg->port < 1 || cfg->port > 65535) {
-		set_err(err, errlen, "smtp: relay host or port is not valid");
+		mail_set_err(err, errlen, "smtp: relay host or port is not valid");
 		goto out;
 	}
 	if (!mail_addr_valid(from_addr) || !mail_addr_valid(to_addr)) {
-		set_err(err, errlen, "smtp: envelope address is not plausible");
+		mail_set_err(err, errlen, "smtp: envelope address is not plausible");
 		goto out;
 	}
 	if (!msg || !len) {
-		set_err(err, errlen, "smtp: message is empty");
+		mail_set_err(err, errlen, "smtp: message is empty");
 		goto out;
 	}
 	v6 = strchr(cfg->host, ':') != NULL;
@@ -93,7 +81,7 @@ int smtp_send(const struct smtp_config *cfg, const char *from_addr, const char *
 	curl = curl_easy_init();
 	rcpt = curl_slist_append(NULL, to);
 	if (!curl || !rcpt) {
-		set_err(err, errlen, "smtp: out of memory");
+		mail_set_err(err, errlen, "smtp: out of memory");
 		goto out;
 	}
 	if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK
@@ -117,7 +105,7 @@ int smtp_send(const struct smtp_config *cfg, const char *from_addr, const char *
 		|| curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK
 		|| (cfg->username && (curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->username) != CURLE_OK
 			|| curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->password ? cfg->password : "") != CURLE_OK))) {
-		set_err(err, errlen, "smtp: libcurl refused an option");
+		mail_set_err(err, errlen, "smtp: libcurl refused an option");
 		goto out;
 	}
 	res = curl_easy_perform(curl);
@@ -130,7 +118,7 @@ int smtp_send(const struct smtp_config *cfg, const char *from_addr, const char *
 		rc = SMTP_PERMFAIL;
 	if (code)
 		snprintf(reply, sizeof(reply), "reply %ld", code);
-	set_err(err, errlen, "smtp %s:%d: %s (%s)", cfg->host, cfg->port,
+	mail_set_err(err, errlen, "smtp %s:%d: %s (%s)", cfg->host, cfg->port,
 		cerr[0] ? cerr : curl_easy_strerror(res), reply);
 out:
 	curl_slist_free_all(rcpt);
