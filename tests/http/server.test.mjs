@@ -94,3 +94,22 @@ test('slow password hashing runs on the worker pool: the loop keeps answering me
     await srv.stop();
   }
 });
+
+test('behind a trusted proxy that says https: cookies are Secure, HSTS is sent, the client address is the forwarded one', async () => {
+  const trusted = await startServer({ args: ['--set', 'trust_proxy=true'] });
+  const plain = await startServer();
+  try {
+    const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' };
+    const t = await trusted.request('/signin', { headers });
+    assert.ok(t.setCookies.some((c) => /^shisa_csrf=.*; Secure/.test(c)), t.setCookies.join(' | '));
+    assert.match(t.headers.get('strict-transport-security') || '', /max-age=/);
+    assert.match(trusted.log, /route=\/signin status=200 .* addr=203\.0\.113\.9/);
+    const p = await plain.request('/signin', { headers });
+    assert.ok(p.setCookies.every((c) => !/Secure/.test(c)), 'an untrusted X-Forwarded-Proto is ignored');
+    assert.equal(p.headers.get('strict-transport-security'), null);
+    assert.doesNotMatch(plain.log, /addr=203\.0\.113\.9/);
+  } finally {
+    await trusted.stop();
+    await plain.stop();
+  }
+});
