@@ -1,9 +1,8 @@
 /* libFuzzer target for JSON request bodies: how a handler decodes one, and
  * how src/core/json_writer.c writes it back.
  *
- * decode_body() is the one place to retarget: today it is what handlers do
- * by hand (jansson with JSON_REJECT_DUPLICATES, on bytes that must be UTF-8);
- * when src/http/body.c gains its decode function, call that instead.
+ * The decoding is the server's own: input_decode_json_object() from
+ * src/http/input.c, which every JSON route uses through input_json().
  *
  * Asserted besides the sanitizers:
  *  - a body that decodes is valid UTF-8 with no NUL (utf8_valid agrees);
@@ -19,13 +18,12 @@
 #include <jansson.h>
 #include "core/buf.h"
 #include "core/json_writer.h"
+#include "http/input.h"
 
 static json_t *decode_body(const uint8_t *data, size_t size)
 {
-	json_error_t err;
-	if (!utf8_valid((const char *)data, size))
-		return NULL;
-	return json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &err);
+	bool want_object;
+	return input_decode_json_object((const char *)data, size, &want_object);
 }
 
 static int depth_of(const json_t *v)

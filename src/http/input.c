@@ -19,6 +19,23 @@ static void release_json(void *p)
 	json_decref(((struct json_hold *)p)->v);
 }
 
+json_t *input_decode_json_object(const char *body, size_t n, bool *want_object)
+{
+	json_error_t jerr;
+	*want_object = false;
+	/* jansson stops at a NUL after a value ("[1]\0x" reads as [1]), so
+	 * UTF-8 without NUL is checked first, over the whole body. */
+	if (!utf8_valid(body, n))
+		return NULL;
+	json_t *v = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (v && !json_is_object(v)) {
+		json_decref(v);
+		*want_object = true;
+		return NULL;
+	}
+	return v;
+}
+
 bool input_json(struct ctx *c, const char *const allowed[])
 {
 	h2o_iovec_t ct = ctx_header(c, "content-type");
@@ -44,22 +61,14 @@ bool input_json(struct ctx *c, const char *const allowed[])
 	}
 	const char *body = c->req->entity.base ? c->req->entity.base : "";
 	size_t len = c->req->entity.base ? c->req->entity.len : 0;
-	if (!utf8_valid(body, len)) {
-		http_error(c, ERR_INVALID_JSON, NULL);
-		return false;
-	}
-	json_error_t jerr;
-	json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	bool want_object = false;
+	json_t *v = input_decode_json_object(body, len, &want_object);
 	if (!v) {
-		http_error(c, ERR_INVALID_JSON, NULL);
+		http_error(c, ERR_INVALID_JSON, want_object ? "err.want_object" : NULL);
 		return false;
 	}
 	struct json_hold *hold = h2o_mem_alloc_shared(&c->req->pool, sizeof(*hold), release_json);
 	hold->v = v;
-	if (!json_is_object(v)) {
-		http_error(c, ERR_INVALID_JSON, "err.want_object");
-		return false;
-	}
 	const char *key;
 	json_t *val;
 	json_object_foreach(v, key, val) {

@@ -9,6 +9,12 @@
 #include <stdint.h>
 #include "http/ctx.h"
 
+/* Decode the N bytes of BODY as a request's JSON object: valid UTF-8 with
+ * no NUL, JSON with no duplicate keys, an object at the top. Returns the
+ * object (new reference), or NULL with *WANT_OBJECT set when the JSON was
+ * fine but not an object. Pure: fuzzed by fuzz/fuzz_json_body.c. */
+json_t *input_decode_json_object(const char *body, size_t n, bool *want_object);
+
 /* For API routes: check Content-Type, decode the body as a JSON object and
  * refuse fields not in ALLOWED (NULL-terminated). On failure the error has
  * been sent and false is returned. The object lives as long as the request. */
