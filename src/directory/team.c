@@ -1,0 +1,283 @@
+/* Team records and what each reader may see of them; see team.h. */
+#include <stdio.h>
+#include <string.h>
+#include "core/clock.h"
+#include "directory/team.h"
+
+/* The scalar fields, in the order of their columns in TEAM_SELECT after
+ * the four fixed ones (id, org_id, slug, state). */
+const struct team_field team_fields[] = {
+	{"name", "name_en", "name_ja", false, VIS_PUBLIC, true},
+	{"short_name", "short_name", NULL, false, VIS_PUBLIC, true},
+	{"registered_name", "registered_name", NULL, false, VIS_PUBLIC, false},
+	{"host_org", "host_org_en", "host_org_ja", false, VIS_PUBLIC, false},
+	{"country", "country", NULL, false, VIS_PUBLIC, false},
+	{"region", "region", NULL, false, VIS_PUBLIC, false},
+	{"sector", "sector", NULL, false, VIS_PUBLIC, false},
+	{"csirt_type", "csirt_type", NULL, false, VIS_PUBLIC, false},
+	{"established", "established", NULL, false, VIS_PUBLIC, false},
+	{"joined", "joined", NULL, false, VIS_PUBLIC, false},
+	{"address", "address_en", "address_ja", false, VIS_MEMBERS, false},
+	{"tz", "tz", NULL, false, VIS_PUBLIC, false},
+	{"business_hours", "business_hours_en", "business_hours_ja", false, VIS_PUBLIC, false},
+	{"website", "website", NULL, false, VIS_PUBLIC, false},
+	{"org_department", "org_department", NULL, false, VIS_MEMBERS, false},
+	{"staff_at_founding", "staff_at_founding", NULL, true, VIS_MEMBERS, false},
+	{"staff_now", "staff_now", NULL, true, VIS_MEMBERS, false},
+	{"structure_spread", "structure_spread", NULL, false, VIS_MEMBERS, false},
+	{"structure_staffing", "structure_staffing", NULL, false, VIS_MEMBERS, false},
+	{"last_verified", "last_verified", NULL, true, VIS_PUBLIC, true},
+};
+const size_t team_nfields = sizeof(team_fields) / sizeof(team_fields[0]);
+
+#define TEAM_SELECT \
+	"SELECT id, org_id, slug, state, name_en, name_ja, short_name, registered_name, host_org_en," \
+	" host_org_ja, country, region, sector, csirt_type, established, joined, address_en, address_ja, tz," \
+	" business_hours_en, business_hours_ja, website, org_department, staff_at_founding, staff_now," \
+	" structure_spread, structure_staffing, last_verified FROM teams"
+#define FIRST_FIELD_COL 4
+
+static const char *const vis_names[] = {"public", "members", "secretariat"};
+
+const char *visibility_name(enum visibility v)
+{
+	return (unsigned)v <= VIS_SECRETARIAT ? vis_names[v] : "secretariat";
+}
+
+int visibility_parse(const char *s, enum visibility *out)
+{
+	for (int i = 0; i <= VIS_SECRETARIAT; i++) {
+		if (s && !strcmp(s, vis_names[i])) {
+			*out = (enum visibility)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum dir_level team_level_for(const struct actor *a, int64_t team_org_id)
+{
+	if (a->role == ROLE_SECRETARIAT || (a->user_id && team_org_id && a->org_id == team_org_id))
+		return DIR_ALL;
+	if (a->role == ROLE_MEMBER || a->role == ROLE_TEAM_ADMIN)
+		return DIR_MEMBERS;
+	return DIR_PUBLIC;
+}
+
+bool team_visible(enum visibility v, enum dir_level level)
+{
+	return (int)v <= (int)level;
+}
+
+static int field_index(const char *name)
+{
+	for (size_t i = 0; i < team_nfields; i++)
+		if (!strcmp(team_fields[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Effective visibility: the default, or the team's own choice. */
+static int load_visibility(struct db *db, struct team *t)
+{
+	static const char sql[] = "SELECT field, visibility FROM team_visibility WHERE team_id = ?";
+	for (size_t i = 0; i < team_nfields; i++)
+		t->vis[i] = team_fields[i].dflt;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, t->id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int i = field_index(db_col_text(st, 0));
+		enum visibility v;
+		if (i >= 0 && !team_fields[i].locked && visibility_parse(db_col_text(st, 1), &v) == 0)
+			t->vis[i] = v;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int team_load(struct db *db, const char *slug, int64_t id, struct team *t)
+{
+	static const char by_slug[] = "SELECT id, org_id, slug, state FROM teams WHERE slug = ?";
+	static const char by_id[] = "SELECT id, org_id, slug, state FROM teams WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, slug ? by_slug : by_id);
+	if (!st)
+		return -1;
+	if (slug)
+		sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(t, 0, sizeof(*t));
+		t->id = sqlite3_column_int64(st, 0);
+		t->org_id = sqlite3_column_int64(st, 1);
+		snprintf(t->slug, sizeof(t->slug), "%s", db_col_text(st, 2));
+		snprintf(t->state, sizeof(t->state), "%s", db_col_text(st, 3));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	return load_visibility(db, t) < 0 ? -1 : 1;
+}
+
+static void write_scalars(sqlite3_stmt *st, const struct team *t, enum dir_level level, struct jw *w)
+{
+	int col = FIRST_FIELD_COL;
+	for (size_t i = 0; i < team_nfields; i++) {
+		const struct team_field *f = &team_fields[i];
+		int ncols = f->col_ja ? 2 : 1;
+		if (team_visible(t->vis[i], level)) {
+			jw_key(w, f->name);
+			if (f->col_ja) {
+				jw_obj_begin(w);
+				jw_kstr(w, "en", db_col_text(st, col));
+				jw_kstr(w, "ja", db_col_text(st, col + 1));
+				jw_obj_end(w);
+			} else if (!strcmp(f->name, "last_verified")) {
+				char iso[32];
+				if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+					jw_null(w);
+				} else {
+					clock_iso_utc(sqlite3_column_int64(st, col), iso, sizeof(iso));
+					jw_str(w, iso);
+				}
+			} else if (f->integer) {
+				if (sqlite3_column_type(st, col) == SQLITE_NULL)
+					jw_null(w);
+				else
+					jw_int(w, sqlite3_column_int64(st, col));
+			} else {
+				jw_str(w, db_col_text(st, col));
+			}
+		}
+		col += ncols;
+	}
+}
+
+/* Rows of a child table whose visibility (column VIS_COL) LEVEL allows. */
+static int write_rows(struct db *db, const char *sql, int64_t team_id, int vis_col, enum dir_level level,
+                      const char *const names[], struct jw *w)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, team_id);
+	jw_arr_begin(w);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		enum visibility v;
+		if (visibility_parse(db_col_text(st, vis_col), &v) < 0 || !team_visible(v, level))
+			continue;
+		jw_obj_begin(w);
+		for (int i = 0; names[i]; i++) {
+			if (i == vis_col) {
+				if (level == DIR_ALL)
+					jw_kstr(w, "visibility", db_col_text(st, i));
+				continue;
+			}
+			jw_key(w, names[i]);
+			if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+				jw_int(w, sqlite3_column_int64(st, i));
+			else if (!strcmp(names[i], "uids"))
+				jw_raw_json(w, *db_col_text(st, i) ? db_col_text(st, i) : "[]");
+			else
+				jw_str(w, db_col_text(st, i));
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int write_texts(struct db *db, int64_t team_id, enum dir_level level, struct jw *w)
+{
+	static const char sql[] =
+		"SELECT x.section, x.lang, x.body, coalesce(v.visibility, 'public') FROM team_texts x"
+		" LEFT JOIN team_visibility v ON v.team_id = x.team_id AND v.field = 'text.' || x.section"
+		" WHERE x.team_id = ? ORDER BY x.section, x.lang";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, team_id);
+	jw_obj_begin(w);
+	char open_section[64] = "";
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		enum visibility v;
+		if (visibility_parse(db_col_text(st, 3), &v) < 0 || !team_visible(v, level))
+			continue;
+		const char *section = db_col_text(st, 0);
+		if (strcmp(section, open_section) != 0) {
+			if (open_section[0])
+				jw_obj_end(w);
+			snprintf(open_section, sizeof(open_section), "%s", section);
+			jw_key(w, section);
+			jw_obj_begin(w);
+		}
+		jw_kstr(w, db_col_text(st, 1), db_col_text(st, 2));
+	}
+	if (open_section[0])
+		jw_obj_end(w);
+	jw_obj_end(w);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int team_write_json(struct db *db, const struct team *t, enum dir_level level, struct jw *w)
+{
+	static const char scalars[] = TEAM_SELECT " WHERE id = ?";
+	static const char contacts[] =
+		"SELECT kind, value, hours, note, visibility FROM team_contacts WHERE team_id = ? ORDER BY position, id";
+	static const char *const contact_names[] = {"kind", "value", "hours", "note", "visibility", NULL};
+	static const char people[] =
+		"SELECT name, role, email, phone, key_fpr, visibility FROM team_people WHERE team_id = ?"
+		" ORDER BY position, id";
+	static const char *const people_names[] = {"name", "role", "email", "phone", "key_fingerprint", "visibility",
+	                                           NULL};
+	static const char keys[] =
+		"SELECT fingerprint, algo, created, expires, uids, visibility, armored FROM team_keys WHERE team_id = ?"
+		" ORDER BY id";
+	static const char *const key_names[] = {"fingerprint", "algo", "created", "expires", "uids", "visibility",
+	                                        "armored", NULL};
+	static const char constituency[] =
+		"SELECT kind, value, visibility FROM team_constituency WHERE team_id = ? ORDER BY kind, value";
+	static const char *const constituency_names[] = {"kind", "value", "visibility", NULL};
+
+	sqlite3_stmt *st = db_stmt(db, scalars);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, t->id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	jw_obj_begin(w);
+	jw_kstr(w, "slug", t->slug);
+	jw_kstr(w, "state", t->state);
+	write_scalars(st, t, level, w);
+	sqlite3_reset(st);
+	if (level == DIR_ALL) {
+		jw_key(w, "visibility");
+		jw_obj_begin(w);
+		for (size_t i = 0; i < team_nfields; i++)
+			jw_kstr(w, team_fields[i].name, visibility_name(t->vis[i]));
+		jw_obj_end(w);
+	}
+	int rc = 0;
+	jw_key(w, "contacts");
+	rc |= write_rows(db, contacts, t->id, 4, level, contact_names, w);
+	jw_key(w, "people");
+	rc |= write_rows(db, people, t->id, 5, level, people_names, w);
+	jw_key(w, "keys");
+	rc |= write_rows(db, keys, t->id, 5, level, key_names, w);
+	jw_key(w, "constituency");
+	rc |= write_rows(db, constituency, t->id, 2, level, constituency_names, w);
+	jw_key(w, "texts");
+	rc |= write_texts(db, t->id, level, w);
+	jw_obj_end(w);
+	return rc || w->failed ? -1 : 0;
+}

@@ -1,0 +1,61 @@
+/* Team records of the directory: the domain side (SQL, no HTTP). One
+ * record per team; every field carries a visibility (public, members,
+ * secretariat) and every output path asks team_visible() before emitting
+ * it. The scalar fields are described once, in team_fields[] (team.c):
+ * their column, their default visibility and whether a team may change it. */
+#ifndef SHISA_TEAM_H
+#define SHISA_TEAM_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "auth/policy.h"
+#include "core/json_writer.h"
+#include "db/db.h"
+
+enum visibility { VIS_PUBLIC = 0, VIS_MEMBERS = 1, VIS_SECRETARIAT = 2 };
+
+/* How much of the directory a reader may see: a field is shown when its
+ * visibility is at most the reader's level. */
+enum dir_level { DIR_PUBLIC = 0, DIR_MEMBERS = 1, DIR_ALL = 2 };
+
+struct team_field {
+	const char *name;          /* API and visibility name, e.g. "address" */
+	const char *col_en;        /* column ("" for none) */
+	const char *col_ja;        /* the Japanese column, or NULL for one-language fields */
+	bool integer;              /* an INTEGER column */
+	enum visibility dflt;
+	bool locked;               /* always public: a team cannot hide it */
+};
+
+extern const struct team_field team_fields[];
+extern const size_t team_nfields;
+
+#define TEAM_SLUG_MAX 64
+#define TEAM_TEXT_MAX 200
+
+struct team {
+	int64_t id;
+	int64_t org_id;
+	char slug[TEAM_SLUG_MAX + 1];
+	char state[16];
+	enum visibility vis[32];   /* effective visibility of team_fields[i] */
+};
+
+/* Visibility names ("public", "members", "secretariat"); parse returns 0 or -1. */
+const char *visibility_name(enum visibility v);
+int visibility_parse(const char *s, enum visibility *out);
+
+/* What ACTOR may see of TEAM_ORG_ID's record: everything of their own
+ * team, everything for the secretariat, members' fields for member teams
+ * and team admins, public fields for everyone else (anonymous, applicants,
+ * observers). */
+enum dir_level team_level_for(const struct actor *a, int64_t team_org_id);
+/* True when a field of visibility V may be shown at LEVEL. */
+bool team_visible(enum visibility v, enum dir_level level);
+
+/* Load the team with SLUG (or ID when SLUG is NULL). 1 found, 0 not, -1 error. */
+int team_load(struct db *db, const char *slug, int64_t id, struct team *t);
+/* Write TEAM as a JSON object with what LEVEL may see, including contacts,
+ * people, keys, constituency and texts. Return 0 or -1. */
+int team_write_json(struct db *db, const struct team *t, enum dir_level level, struct jw *w);
+
+#endif
