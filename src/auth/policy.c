@@ -28,6 +28,7 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_AUDIT_READ]      = {"audit.read", R(ROLE_SECRETARIAT), false, false},
 	[ACT_SETTINGS_WRITE]  = {"settings.write", R(ROLE_SECRETARIAT), true, false},
 	[ACT_OPS_READ]        = {"ops.read", ANY, false, false},
+	[ACT_DIRECTORY_READ]  = {"directory.read", ANY, false, false},
 };
 
 static const char *const role_names[ROLE__COUNT] = {

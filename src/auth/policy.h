@@ -32,6 +32,7 @@ enum action {
 	ACT_AUDIT_READ,      /* the audit log */
 	ACT_SETTINGS_WRITE,  /* instance settings (e.g. require MFA) */
 	ACT_OPS_READ,        /* /metrics */
+	ACT_DIRECTORY_READ,  /* the team directory: each field then by its visibility */
 	ACT__COUNT
 };
 

@@ -123,13 +123,24 @@ int team_load(struct db *db, const char *slug, int64_t id, struct team *t)
 	return load_visibility(db, t) < 0 ? -1 : 1;
 }
 
-static void write_scalars(sqlite3_stmt *st, const struct team *t, enum dir_level level, struct jw *w)
+static bool in_summary(const char *name)
+{
+	static const char *const summary[] = {"name", "short_name", "country", "region", "sector", "csirt_type",
+	                                      "website", NULL};
+	for (size_t i = 0; summary[i]; i++)
+		if (!strcmp(summary[i], name))
+			return true;
+	return false;
+}
+
+static void write_scalars(sqlite3_stmt *st, const struct team *t, enum dir_level level, bool summary,
+                          struct jw *w)
 {
 	int col = FIRST_FIELD_COL;
 	for (size_t i = 0; i < team_nfields; i++) {
 		const struct team_field *f = &team_fields[i];
 		int ncols = f->col_ja ? 2 : 1;
-		if (team_visible(t->vis[i], level)) {
+		if (team_visible(t->vis[i], level) && (!summary || in_summary(f->name))) {
 			jw_key(w, f->name);
 			if (f->col_ja) {
 				jw_obj_begin(w);
@@ -227,7 +238,36 @@ static int write_texts(struct db *db, int64_t team_id, enum dir_level level, str
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int team_write_json(struct db *db, const struct team *t, enum dir_level level, struct jw *w)
+bool team_listed(const struct team *t, enum dir_level level)
+{
+	return level == DIR_ALL || !strcmp(t->state, "active");
+}
+
+int team_list(struct db *db, enum dir_level level, int64_t after, int limit,
+              int (*each)(struct db *db, const struct team *t, void *arg), void *arg)
+{
+	static const char sql[] = "SELECT id FROM teams WHERE id > ? AND (? OR state = 'active') ORDER BY id LIMIT ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, level == DIR_ALL);
+	sqlite3_bind_int(st, 3, limit);
+	int64_t ids[200];
+	int n = 0;
+	while (n < limit && n < 200 && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	/* Load after the scan: each team's own statements reuse the cache. */
+	for (int i = 0; i < n; i++) {
+		struct team t;
+		if (team_load(db, NULL, ids[i], &t) != 1 || each(db, &t, arg) < 0)
+			return -1;
+	}
+	return n;
+}
+
+int team_write_json(struct db *db, const struct team *t, enum dir_level level, bool summary, struct jw *w)
 {
 	static const char scalars[] = TEAM_SELECT " WHERE id = ?";
 	static const char contacts[] =
@@ -258,8 +298,12 @@ int team_write_json(struct db *db, const struct team *t, enum dir_level level, s
 	jw_obj_begin(w);
 	jw_kstr(w, "slug", t->slug);
 	jw_kstr(w, "state", t->state);
-	write_scalars(st, t, level, w);
+	write_scalars(st, t, level, summary, w);
 	sqlite3_reset(st);
+	if (summary) {
+		jw_obj_end(w);
+		return w->failed ? -1 : 0;
+	}
 	if (level == DIR_ALL) {
 		jw_key(w, "visibility");
 		jw_obj_begin(w);

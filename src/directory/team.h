@@ -55,7 +55,15 @@ bool team_visible(enum visibility v, enum dir_level level);
 /* Load the team with SLUG (or ID when SLUG is NULL). 1 found, 0 not, -1 error. */
 int team_load(struct db *db, const char *slug, int64_t id, struct team *t);
 /* Write TEAM as a JSON object with what LEVEL may see, including contacts,
- * people, keys, constituency and texts. Return 0 or -1. */
-int team_write_json(struct db *db, const struct team *t, enum dir_level level, struct jw *w);
+ * people, keys, constituency and texts; with SUMMARY only the fields a
+ * list shows (names, country, region, sector, type, website). Return 0 or -1. */
+int team_write_json(struct db *db, const struct team *t, enum dir_level level, bool summary, struct jw *w);
+/* Whether a reader at LEVEL may see the team at all: suspended and
+ * withdrawn teams are hidden from everyone but the team and the secretariat. */
+bool team_listed(const struct team *t, enum dir_level level);
+/* Active teams with id > AFTER, by id, at most LIMIT (DIR_ALL: every
+ * state); calls EACH with each loaded team. Return the count or -1. */
+int team_list(struct db *db, enum dir_level level, int64_t after, int limit,
+              int (*each)(struct db *db, const struct team *t, void *arg), void *arg);
 
 #endif

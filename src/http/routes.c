@@ -4,6 +4,7 @@
 #include "accounts/admin_http.h"
 #include "audit/audit_http.h"
 #include "auth/auth_http.h"
+#include "directory/directory_http.h"
 #include "http/router.h"
 #include "web/site.h"
 
@@ -15,5 +16,6 @@ const struct route *const route_tables[] = {
 	admin_routes,
 	admin_api_routes,
 	audit_routes,
+	directory_api_routes,
 	NULL,
 };

@@ -48,7 +48,7 @@ static json_t *render(struct db *db, enum dir_level level)
 	assert_int_equal(team_load(db, "team-seven", 0, &t), 1);
 	buf_init(&b, 1 << 20);
 	jw_init(&w, &b);
-	assert_int_equal(team_write_json(db, &t, level, &w), 0);
+	assert_int_equal(team_write_json(db, &t, level, false, &w), 0);
 	json_error_t err;
 	json_t *v = json_loads(b.data, 0, &err);
 	if (!v)

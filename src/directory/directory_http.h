@@ -1,0 +1,8 @@
+/* Routes of the team directory. */
+#ifndef SHISA_DIRECTORY_HTTP_H
+#define SHISA_DIRECTORY_HTTP_H
+#include "http/router.h"
+
+extern const struct route directory_api_routes[];
+
+#endif
