@@ -29,6 +29,8 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_SETTINGS_WRITE]  = {"settings.write", R(ROLE_SECRETARIAT), true, false},
 	[ACT_OPS_READ]        = {"ops.read", ANY, false, false},
 	[ACT_DIRECTORY_READ]  = {"directory.read", ANY, false, false},
+	[ACT_DIRECTORY_WRITE] = {"directory.write", R(ROLE_TEAM_ADMIN) | R(ROLE_SECRETARIAT), true, true},
+	[ACT_DIRECTORY_CREATE] = {"directory.create", R(ROLE_SECRETARIAT), true, false},
 };
 
 static const char *const role_names[ROLE__COUNT] = {

@@ -33,6 +33,8 @@ enum action {
 	ACT_SETTINGS_WRITE,  /* instance settings (e.g. require MFA) */
 	ACT_OPS_READ,        /* /metrics */
 	ACT_DIRECTORY_READ,  /* the team directory: each field then by its visibility */
+	ACT_DIRECTORY_WRITE, /* edit a team record: its own team admins, or the secretariat */
+	ACT_DIRECTORY_CREATE,/* create a team record (the secretariat) */
 	ACT__COUNT
 };
 

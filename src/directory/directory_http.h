@@ -4,5 +4,6 @@
 #include "http/router.h"
 
 extern const struct route directory_api_routes[];
+extern const struct route directory_edit_routes[];
 
 #endif

@@ -33,14 +33,34 @@ void ctx_field_error(struct ctx *c, const char *field, const char *msg_key)
 			return;   /* the first problem of a field is the one to fix */
 	c->field_errors[c->nfield_errors].field = field;
 	c->field_errors[c->nfield_errors].msg_key = msg_key;
+	c->field_errors[c->nfield_errors].text = NULL;
 	c->nfield_errors++;
+}
+
+void ctx_field_error_fill(struct ctx *c, const char *field, const char *msg_key, const char *const vars[])
+{
+	int before = c->nfield_errors;
+	ctx_field_error(c, field, msg_key);
+	if (c->nfield_errors == before)
+		return;
+	struct buf b;
+	buf_init(&b, 4096);
+	if (i18n_fill(&b, ctx_t(c, msg_key), vars) == 0 && b.data)
+		c->field_errors[before].text = ctx_strndup(c, b.data, b.len);
+	buf_release(&b);
+}
+
+const char *ctx_field_error_text(const struct ctx *c, int i)
+{
+	const struct field_error *e = &c->field_errors[i];
+	return e->text ? e->text : ctx_t(c, e->msg_key);
 }
 
 json_t *ctx_field_errors_json(const struct ctx *c)
 {
 	json_t *errs = json_object();
 	for (int i = 0; i < c->nfield_errors; i++)
-		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_t(c, c->field_errors[i].msg_key)));
+		json_object_set_new(errs, c->field_errors[i].field, json_string(ctx_field_error_text(c, i)));
 	return errs;
 }
 

@@ -18,13 +18,14 @@ struct srv_thread;
 struct route;
 
 #define CTX_MAX_PARAMS 4
-#define CTX_MAX_FIELD_ERRORS 16
+#define CTX_MAX_FIELD_ERRORS 64
 
 /* A field-level validation error: FIELD names the input, MSG_KEY is the
  * i18n key of the message shown to the user. */
 struct field_error {
 	const char *field;
 	const char *msg_key;
+	const char *text;           /* the message already filled in, or NULL: use msg_key */
 };
 
 struct ctx {
@@ -72,6 +73,11 @@ int64_t ctx_param_id(const struct ctx *c, const char *name);
 /* Record a field error; only the first for each field is kept (and none
  * past CTX_MAX_FIELD_ERRORS). */
 void ctx_field_error(struct ctx *c, const char *field, const char *msg_key);
+/* Record a field error whose message has placeholders: KEY's text in the
+ * request's language with VARS (key, value, ..., NULL) filled in. */
+void ctx_field_error_fill(struct ctx *c, const char *field, const char *msg_key, const char *const vars[]);
+/* The message of field error I, in the request's language. */
+const char *ctx_field_error_text(const struct ctx *c, int i);
 /* The recorded field errors as an object {field: message} for templates
  * (new reference). */
 json_t *ctx_field_errors_json(const struct ctx *c);

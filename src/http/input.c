@@ -72,7 +72,7 @@ bool input_json(struct ctx *c, const char *const allowed[])
 	const char *key;
 	json_t *val;
 	json_object_foreach(v, key, val) {
-		bool known = false;
+		bool known = !allowed;   /* NULL: the caller checks each field itself */
 		for (size_t i = 0; allowed && allowed[i]; i++)
 			if (!strcmp(allowed[i], key))
 				known = true;

@@ -16,7 +16,8 @@
 json_t *input_decode_json_object(const char *body, size_t n, bool *want_object);
 
 /* For API routes: check Content-Type, decode the body as a JSON object and
- * refuse fields not in ALLOWED (NULL-terminated). On failure the error has
+ * refuse fields not in ALLOWED (NULL-terminated; NULL when the caller
+ * checks the fields itself). On failure the error has
  * been sent and false is returned. The object lives as long as the request. */
 bool input_json(struct ctx *c, const char *const allowed[]);
 

@@ -160,7 +160,7 @@ static void error_json(struct ctx *c, const struct err_info *ei, const char *mes
 		jw_key(&w, "fields");
 		jw_obj_begin(&w);
 		for (int i = 0; i < c->nfield_errors; i++)
-			jw_kstr(&w, c->field_errors[i].field, ctx_t(c, c->field_errors[i].msg_key));
+			jw_kstr(&w, c->field_errors[i].field, ctx_field_error_text(c, i));
 		jw_obj_end(&w);
 	}
 	jw_obj_end(&w);
@@ -187,7 +187,7 @@ void http_error(struct ctx *c, enum err e, const char *detail_key)
 	json_t *fields = json_array();
 	for (int i = 0; i < c->nfield_errors; i++)
 		json_array_append_new(fields, json_pack("{s:s,s:s}", "field", c->field_errors[i].field,
-		                                        "message", ctx_t(c, c->field_errors[i].msg_key)));
+		                                        "message", ctx_field_error_text(c, i)));
 	json_object_set_new(data, "fields", fields);
 	http_page(c, ei->status, "error.html", data);
 }

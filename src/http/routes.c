@@ -17,5 +17,6 @@ const struct route *const route_tables[] = {
 	admin_api_routes,
 	audit_routes,
 	directory_api_routes,
+	directory_edit_routes,
 	NULL,
 };

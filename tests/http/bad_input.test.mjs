@@ -25,7 +25,7 @@ const made = await srv.request('/api/v1/me/tokens', {
   body: JSON.stringify({ name: 'bad input', scope: 'write' }),
 });
 const bearer = { Authorization: `Bearer ${made.json.secret}` };
-sql(srv, 'UPDATE api_tokens SET last_used_at = 9999999999');
+sql(srv, "UPDATE api_tokens SET last_used_at = 9999999999; INSERT INTO teams (slug, name_en, created_at, updated_at) VALUES ('team-x', 'Team X', 0, 0)");
 const dbAtStart = srv.dbHash();
 const { cases, checkJsonRoute } = hostileChecks(srv);
 
@@ -334,6 +334,8 @@ checkJsonRoute('PATCH', '/api/v1/me', { headers: bearer, validBody: '{"lang":"xx
 checkJsonRoute('POST', '/api/v1/me/tokens', { headers: bearer, validBody: '{"scope":"all"}' });
 checkJsonRoute('POST', '/api/v1/users', { headers: bearer, validBody: '{"email":"not an address"}' });
 checkJsonRoute('POST', '/api/v1/orgs', { headers: bearer, validBody: '{"kind":"club"}' });
+checkJsonRoute('POST', '/api/v1/teams', { headers: bearer, validBody: '{"slug":"Not A Slug"}' });
+checkJsonRoute('PATCH', '/api/v1/teams/team-x', { headers: bearer, validBody: '{"country":"XX"}' });
 // A GET-only route must still read and refuse any body.
 checkJsonRoute('POST', '/api/v1/status', { expect: [405], why: 'GET-only route' });
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CookieJar, apiError, startServer, stopTest } from './harness.mjs';
-import { PASSWORD, cloneUser, setupSecretariat, signIn, sql } from './accounts.mjs';
+import { PASSWORD, cloneUser, csrfIn, setupSecretariat, signIn, sql } from './accounts.mjs';
 
 const srv = await startServer();
 await setupSecretariat(srv, { email: 'sec@example.jp' });
@@ -76,6 +76,85 @@ test('the list pages with a cursor; bad paging parameters are a 400 naming the f
   assert.equal(bad.status, 400);
   assert.deepEqual(Object.keys(apiError(bad).fields).sort(), ['cursor', 'limit']);
   assert.equal((await srv.request('/api/v1/teams/no-such-team', { jar })).status, 404);
+});
+
+async function bearerFor(email) {
+  const jar = await as(email);
+  const page = await srv.request('/account', { jar });
+  const r = await srv.request('/api/v1/me/tokens', {
+    method: 'POST', jar,
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfIn(page.text) },
+    body: JSON.stringify({ name: 'directory test', scope: 'write' }),
+  });
+  return { authorization: `Bearer ${r.json.secret}` };
+}
+
+async function patch(headers, slug, body) {
+  return srv.request(`/api/v1/teams/${slug}`, { method: 'PATCH', jar: null, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+test('a team admin edits their own record; every value is checked and canonicalised', async () => {
+  sql(srv, "UPDATE users SET role = 'team_admin' WHERE email = 'own@example.jp'");
+  const own = await bearerFor('own@example.jp');
+  const r = await patch(own, 'team-a', {
+    name: { ja: 'チームＡ（改）' },
+    country: 'jp', region: 'kanto', sector: 'finance', established: '2015-04-01', tz: 'Asia/Tokyo',
+    website: 'https://csirt.a.example.jp',
+    contacts: [{ kind: 'email_incident', value: 'CSIRT@A.Example.JP' }, { kind: 'phone_emergency', value: '03-1234-5678', hours: '24/7' }],
+    constituency: [{ kind: 'cidr', value: '2001:DB8:0:0::/32' }, { kind: 'asn', value: '64500' }, { kind: 'domain', value: '*.A.Example.JP.' }],
+    texts: { mission: { en: 'We coordinate.', ja: '調整します。' } },
+    visibility: { address: 'secretariat' },
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.name.ja, 'チームＡ（改）');
+  assert.equal(r.json.country, 'JP');
+  assert.equal(r.json.website, 'https://csirt.a.example.jp/');
+  assert.deepEqual(r.json.constituency.map((x) => x.value).sort(), ['*.a.example.jp', '2001:db8::/32', 'AS64500']);
+  assert.equal(r.json.contacts[0].value, 'CSIRT@a.example.jp');
+  assert.equal(r.json.visibility.address, 'secretariat');
+  const member = await srv.request('/api/v1/teams/team-a', { jar: await as('other@example.jp') });
+  assert.ok(!('address' in member.json), 'now hidden from other members');
+  assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'team.update'"), '1');
+});
+
+test('bad values get field errors naming the exact place, with suggestions, and nothing is written', async () => {
+  const own = await bearerFor('own@example.jp');
+  await srv.request('/api/v1/me', { jar: null, headers: own });   // records the token's first use
+  const before = srv.dbHash();
+  const r = await patch(own, 'team-a', {
+    name: { en: '' }, country: 'XX', region: 'mars', established: '2015-02-30', tz: 'JST', website: 'ftp://x.example.jp/',
+    staff_now: -1, last_verified: '2026-01-01', bogus: 1,
+    contacts: [{ kind: 'email_incident', value: 'not an address' }, { kind: 'pager', value: 'x' }],
+    constituency: [{ kind: 'cidr', value: '192.0.2.1/24' }, { kind: 'asn', value: 'AS0' }, { kind: 'domain', value: 'a..jp' }, { kind: 'cidr', value: '192.0.2.0/24' }, { kind: 'cidr', value: '192.0.2.0/24' }],
+    visibility: { name: 'secretariat', nonsense: 'public' },
+    texts: { manifesto: { en: 'x' } },
+  });
+  assert.equal(r.status, 422);
+  const f = apiError(r).fields;
+  for (const k of ['name.en', 'country', 'region', 'established', 'tz', 'website', 'staff_now', 'last_verified', 'bogus',
+    'contacts[0].value', 'contacts[1].kind', 'constituency[0].value', 'constituency[1].value', 'constituency[2].value',
+    'constituency[4].value', 'visibility.name', 'visibility.nonsense', 'texts.manifesto'])
+    assert.ok(k in f, `no error for ${k}: ${JSON.stringify(f)}`);
+  assert.match(f['constituency[0].value'], /192\.0\.2\.0\/24/, 'the host-bits error suggests the network');
+  assert.match(f.tz, /Asia\/Tokyo/);
+  assert.equal(srv.dbHash(), before);
+});
+
+test('only the team itself and the secretariat may edit; only the secretariat creates records', async () => {
+  sql(srv, "UPDATE users SET role = 'team_admin' WHERE email = 'other@example.jp'");
+  const other = await bearerFor('other@example.jp');
+  const denied = await patch(other, 'team-a', { short_name: 'X' });
+  assert.equal(denied.status, 403);
+  const sec = await bearerFor('sec@example.jp');
+  assert.equal((await patch(sec, 'team-a', { short_name: 'TA' })).status, 200);
+  const mk = (h, body) => srv.request('/api/v1/teams', { method: 'POST', jar: null, headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await mk(other, { slug: 'new-team', name_en: 'New' })).status, 403);
+  const made = await mk(sec, { slug: 'new-team', name_en: 'New Team' });
+  assert.equal(made.status, 201);
+  assert.equal(made.headers.get('location'), '/api/v1/teams/new-team');
+  assert.equal((await mk(sec, { slug: 'new-team', name_en: 'Again' })).status, 409);
+  const bad = await mk(sec, { slug: 'Bad Slug', name_en: '' });
+  assert.deepEqual(Object.keys(apiError(bad).fields).sort(), ['name_en', 'slug']);
 });
 
 stopTest(srv);

@@ -1,0 +1,220 @@
+/* Writing team records; see team_store.h. One UPDATE sets any subset of
+ * the scalar columns (a flag and a value per column), and each list is
+ * replaced whole, so a change is one transaction of a few statements. */
+#include <string.h>
+#include "directory/team_store.h"
+
+int team_field_col(size_t i)
+{
+	int col = 0;
+	for (size_t k = 0; k < i && k < team_nfields; k++)
+		col += team_fields[k].col_ja ? 2 : 1;
+	return col;
+}
+
+int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO teams (org_id, slug, name_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	if (org_id)
+		sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, name_en, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 1;
+}
+
+static int update_scalars(struct db *db, int64_t team_id, const struct team_change *ch, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE teams SET "
+		"name_en = CASE WHEN ?1 THEN ?2 ELSE name_en END,"
+		"name_ja = CASE WHEN ?3 THEN ?4 ELSE name_ja END,"
+		"short_name = CASE WHEN ?5 THEN ?6 ELSE short_name END,"
+		"registered_name = CASE WHEN ?7 THEN ?8 ELSE registered_name END,"
+		"host_org_en = CASE WHEN ?9 THEN ?10 ELSE host_org_en END,"
+		"host_org_ja = CASE WHEN ?11 THEN ?12 ELSE host_org_ja END,"
+		"country = CASE WHEN ?13 THEN ?14 ELSE country END,"
+		"region = CASE WHEN ?15 THEN ?16 ELSE region END,"
+		"sector = CASE WHEN ?17 THEN ?18 ELSE sector END,"
+		"csirt_type = CASE WHEN ?19 THEN ?20 ELSE csirt_type END,"
+		"established = CASE WHEN ?21 THEN ?22 ELSE established END,"
+		"joined = CASE WHEN ?23 THEN ?24 ELSE joined END,"
+		"address_en = CASE WHEN ?25 THEN ?26 ELSE address_en END,"
+		"address_ja = CASE WHEN ?27 THEN ?28 ELSE address_ja END,"
+		"tz = CASE WHEN ?29 THEN ?30 ELSE tz END,"
+		"business_hours_en = CASE WHEN ?31 THEN ?32 ELSE business_hours_en END,"
+		"business_hours_ja = CASE WHEN ?33 THEN ?34 ELSE business_hours_ja END,"
+		"website = CASE WHEN ?35 THEN ?36 ELSE website END,"
+		"org_department = CASE WHEN ?37 THEN ?38 ELSE org_department END,"
+		"staff_at_founding = CASE WHEN ?39 THEN ?40 ELSE staff_at_founding END,"
+		"staff_now = CASE WHEN ?41 THEN ?42 ELSE staff_now END,"
+		"structure_spread = CASE WHEN ?43 THEN ?44 ELSE structure_spread END,"
+		"structure_staffing = CASE WHEN ?45 THEN ?46 ELSE structure_staffing END,"
+		"last_verified = CASE WHEN ?47 THEN ?48 ELSE last_verified END,"
+		"updated_at = ?49 WHERE id = ?50";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < team_nfields; i++) {
+		int col = team_field_col(i);
+		for (int k = 0; k < (team_fields[i].col_ja ? 2 : 1); k++, col++) {
+			sqlite3_bind_int(st, 2 * col + 1, ch->set[col]);
+			if (!ch->set[col])
+				continue;
+			if (team_fields[i].integer && !ch->is_null[col])
+				sqlite3_bind_int64(st, 2 * col + 2, ch->num[col]);
+			else if (!team_fields[i].integer)
+				sqlite3_bind_text(st, 2 * col + 2, ch->text[col] ? ch->text[col] : "", -1, SQLITE_STATIC);
+		}
+	}
+	sqlite3_bind_int64(st, 2 * TEAM_NCOLS + 1, now);
+	sqlite3_bind_int64(st, 2 * TEAM_NCOLS + 2, team_id);
+	return db_run(db, st);
+}
+
+static int clear_list(struct db *db, const char *sql, int64_t team_id)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, team_id);
+	return db_run(db, st);
+}
+
+static int replace_contacts(struct db *db, int64_t team_id, const struct team_change *ch)
+{
+	static const char del[] = "DELETE FROM team_contacts WHERE team_id = ?";
+	static const char ins[] =
+		"INSERT INTO team_contacts (team_id, kind, value, hours, note, visibility, position) VALUES (?,?,?,?,?,?,?)";
+	if (clear_list(db, del, team_id) < 0)
+		return -1;
+	for (size_t i = 0; i < ch->ncontacts; i++) {
+		const struct team_contact *x = &ch->contacts[i];
+		sqlite3_stmt *st = db_stmt(db, ins);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, team_id);
+		sqlite3_bind_text(st, 2, x->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, x->value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, x->hours ? x->hours : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, x->note ? x->note : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, visibility_name(x->vis), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, (int64_t)i);
+		if (db_run(db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int replace_people(struct db *db, int64_t team_id, const struct team_change *ch)
+{
+	static const char del[] = "DELETE FROM team_people WHERE team_id = ?";
+	static const char ins[] =
+		"INSERT INTO team_people (team_id, name, role, email, phone, key_fpr, visibility, position)"
+		" VALUES (?,?,?,?,?,?,?,?)";
+	if (clear_list(db, del, team_id) < 0)
+		return -1;
+	for (size_t i = 0; i < ch->npeople; i++) {
+		const struct team_person *x = &ch->people[i];
+		sqlite3_stmt *st = db_stmt(db, ins);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, team_id);
+		sqlite3_bind_text(st, 2, x->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, x->role, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, x->email ? x->email : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, x->phone ? x->phone : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, x->key_fpr ? x->key_fpr : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, visibility_name(x->vis), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, (int64_t)i);
+		if (db_run(db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int replace_rules(struct db *db, int64_t team_id, const struct team_change *ch)
+{
+	static const char del[] = "DELETE FROM team_constituency WHERE team_id = ?";
+	static const char ins[] = "INSERT INTO team_constituency (team_id, kind, value, visibility) VALUES (?,?,?,?)";
+	if (clear_list(db, del, team_id) < 0)
+		return -1;
+	for (size_t i = 0; i < ch->nrules; i++) {
+		sqlite3_stmt *st = db_stmt(db, ins);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, team_id);
+		sqlite3_bind_text(st, 2, ch->rules[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ch->rules[i].value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, visibility_name(ch->rules[i].vis), -1, SQLITE_STATIC);
+		if (db_run(db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int put_texts(struct db *db, int64_t team_id, const struct team_change *ch)
+{
+	static const char del[] = "DELETE FROM team_texts WHERE team_id = ? AND section = ? AND lang = ?";
+	static const char put[] =
+		"INSERT INTO team_texts (team_id, section, lang, body) VALUES (?,?,?,?)"
+		" ON CONFLICT(team_id, section, lang) DO UPDATE SET body = excluded.body";
+	for (size_t i = 0; i < ch->ntexts; i++) {
+		const struct team_text *x = &ch->texts[i];
+		sqlite3_stmt *st = db_stmt(db, *x->body ? put : del);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, team_id);
+		sqlite3_bind_text(st, 2, x->section, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, x->lang, -1, SQLITE_STATIC);
+		if (*x->body)
+			sqlite3_bind_text(st, 4, x->body, -1, SQLITE_STATIC);
+		if (db_run(db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int put_visibility(struct db *db, int64_t team_id, const struct team_change *ch)
+{
+	static const char sql[] =
+		"INSERT INTO team_visibility (team_id, field, visibility) VALUES (?, ?, ?)"
+		" ON CONFLICT(team_id, field) DO UPDATE SET visibility = excluded.visibility";
+	for (size_t i = 0; i < ch->nvis; i++) {
+		sqlite3_stmt *st = db_stmt(db, sql);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, team_id);
+		sqlite3_bind_text(st, 2, ch->vis[i].field, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, visibility_name(ch->vis[i].vis), -1, SQLITE_STATIC);
+		if (db_run(db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int64_t now)
+{
+	if (update_scalars(db, team_id, ch, now) < 0 || put_visibility(db, team_id, ch) < 0 ||
+	    put_texts(db, team_id, ch) < 0)
+		return -1;
+	if (ch->contacts_set && replace_contacts(db, team_id, ch) < 0)
+		return -1;
+	if (ch->people_set && replace_people(db, team_id, ch) < 0)
+		return -1;
+	if (ch->rules_set && replace_rules(db, team_id, ch) < 0)
+		return -1;
+	return 0;
+}
