@@ -108,3 +108,11 @@ CREATE TABLE team_constituency (
 	UNIQUE (team_id, kind, value)
 );
 CREATE INDEX team_constituency_value ON team_constituency(kind, value);
+
+-- Full-text search over what each reader level may see: one row per team
+-- and level (0 public, 1 members, 2 all), rebuilt by the application when
+-- the record changes. The trigram tokenizer finds 「セキュリティ」 and "sec"
+-- inside words, in Japanese and English alike.
+CREATE VIRTUAL TABLE team_search USING fts5(
+	body, team_id UNINDEXED, level UNINDEXED, tokenize = 'trigram'
+);

@@ -1,6 +1,7 @@
 /* The directory over the JSON API: the list of teams and one team's
  * record, each with exactly what the reader may see. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/json_writer.h"
 #include "directory/directory_http.h"
@@ -11,20 +12,44 @@
 struct list_state {
 	struct jw *w;
 	enum dir_level level;
-	int64_t last_id;
+	json_t *facets;
 };
 
 static int each_team(struct db *db, const struct team *t, void *arg)
 {
 	struct list_state *ls = arg;
-	ls->last_id = t->id;
 	return team_write_json(db, t, ls->level, true, ls->w);
 }
 
+static void each_facet(const struct team_facet *f, void *arg)
+{
+	struct list_state *ls = arg;
+	json_t *group = json_object_get(ls->facets, f->facet);
+	if (!group) {
+		group = json_object();
+		json_object_set_new(ls->facets, f->facet, group);
+	}
+	json_object_set_new(group, f->value, json_integer(f->count));
+}
+
+/* Search and list: ?q= ?sector= ?region= ?csirt_type= ?country= ?sort=
+ * (relevance|name) ?limit= ?cursor=. */
 static void teams_list(struct ctx *c)
 {
-	int limit = input_limit(c);
-	int64_t after = input_cursor(c);
+	static const char *const sorts[] = {"relevance", "name", NULL};
+	struct team_query q = {
+		.q = input_query_text(c, "q", 200),
+		.sector = input_query_text(c, "sector", 40),
+		.region = input_query_text(c, "region", 40),
+		.csirt_type = input_query_text(c, "csirt_type", 40),
+		.country = input_query_text(c, "country", 2),
+		.limit = input_limit(c),
+		.offset = (int)input_cursor(c),
+	};
+	const char *sort = form_get(&c->query, "sort");
+	if (sort && strcmp(sort, sorts[0]) && strcmp(sort, sorts[1]))
+		ctx_field_error(c, "sort", "field.bad_choice");
+	q.by_name = (sort && !strcmp(sort, "name")) || !q.q || !*q.q;
 	if (!input_ok(c)) {
 		http_error(c, ERR_BAD_REQUEST, NULL);
 		return;
@@ -38,13 +63,20 @@ static void teams_list(struct ctx *c)
 	jw_obj_begin(&w);
 	jw_key(&w, "items");
 	jw_arr_begin(&w);
-	struct list_state ls = {.w = &w, .level = level};
-	int n = team_list(c->db, level, after, limit, each_team, &ls);
+	struct list_state ls = {.w = &w, .level = level, .facets = json_object()};
+	int64_t total = 0;
+	int n = team_search(c->db, &q, level, each_team, each_facet, &ls, &total);
 	jw_arr_end(&w);
+	jw_kint(&w, "total", total);
+	char *facets = json_dumps(ls.facets, JSON_COMPACT);
+	jw_key(&w, "facets");
+	jw_raw_json(&w, facets ? facets : "{}");
+	free(facets);
+	json_decref(ls.facets);
 	jw_key(&w, "next_cursor");
-	if (n == limit) {
+	if (n >= 0 && q.offset + n < total) {
 		char cur[24];
-		snprintf(cur, sizeof(cur), "%lld", (long long)ls.last_id);
+		snprintf(cur, sizeof(cur), "%d", q.offset + n);
 		jw_str(&w, cur);
 	} else {
 		jw_null(&w);

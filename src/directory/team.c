@@ -1,6 +1,7 @@
 /* Team records and what each reader may see of them; see team.h. */
 #include <stdio.h>
 #include <string.h>
+#include "core/buf.h"
 #include "core/clock.h"
 #include "directory/team.h"
 
@@ -324,4 +325,124 @@ int team_write_json(struct db *db, const struct team *t, enum dir_level level, b
 	rc |= write_texts(db, t->id, level, w);
 	jw_obj_end(w);
 	return rc || w->failed ? -1 : 0;
+}
+
+/* The visibility rank of a team's field F, for filters and facets. */
+#define VIS(f) "(CASE coalesce((SELECT visibility FROM team_visibility v WHERE v.team_id = t.id" \
+	" AND v.field = '" f "'), 'public') WHEN 'public' THEN 0 WHEN 'members' THEN 1 ELSE 2 END)"
+
+/* ?1 text (FTS phrase, or LIKE pattern), ?2 level, ?3..?6 filters. */
+#define FILTERS \
+	" AND (?2 = 2 OR t.state = 'active')" \
+	" AND (?3 = '' OR (t.sector = ?3 AND " VIS("sector") " <= ?2))" \
+	" AND (?4 = '' OR (t.region = ?4 AND " VIS("region") " <= ?2))" \
+	" AND (?5 = '' OR (t.csirt_type = ?5 AND " VIS("csirt_type") " <= ?2))" \
+	" AND (?6 = '' OR (t.country = ?6 AND " VIS("country") " <= ?2))"
+#define BY_TEXT " t.id IN (SELECT team_id FROM team_search WHERE team_search MATCH ?1 AND level = ?2)"
+#define BY_NAME " (?1 = '%%' OR t.name_en LIKE ?1 ESCAPE '\\' OR t.name_ja LIKE ?1 ESCAPE '\\'" \
+	" OR t.short_name LIKE ?1 ESCAPE '\\')"
+#define FACETS(where) \
+	"WITH hits AS (SELECT t.id, t.sector, t.region, t.csirt_type, t.country, " VIS("sector") " AS vs, " \
+	VIS("region") " AS vr, " VIS("csirt_type") " AS vt, " VIS("country") " AS vc FROM teams t WHERE" \
+	where FILTERS ")" \
+	" SELECT 'total', '', count(*) FROM hits" \
+	" UNION ALL SELECT 'sector', sector, count(*) FROM hits WHERE sector != '' AND vs <= ?2 GROUP BY sector" \
+	" UNION ALL SELECT 'region', region, count(*) FROM hits WHERE region != '' AND vr <= ?2 GROUP BY region" \
+	" UNION ALL SELECT 'csirt_type', csirt_type, count(*) FROM hits WHERE csirt_type != '' AND vt <= ?2" \
+	"   GROUP BY csirt_type" \
+	" UNION ALL SELECT 'country', country, count(*) FROM hits WHERE country != '' AND vc <= ?2 GROUP BY country"
+
+static void bind_query(sqlite3_stmt *st, const char *text, enum dir_level level, const struct team_query *q)
+{
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, (int)level);
+	sqlite3_bind_text(st, 3, q->sector ? q->sector : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, q->region ? q->region : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, q->csirt_type ? q->csirt_type : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, q->country ? q->country : "", -1, SQLITE_STATIC);
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+int team_search(struct db *db, const struct team_query *q, enum dir_level level,
+                int (*each)(struct db *db, const struct team *t, void *arg),
+                void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total)
+{
+	static const char text_rank[] =
+		"SELECT t.id FROM teams t JOIN (SELECT team_id, rank FROM team_search WHERE team_search MATCH ?1"
+		" AND level = ?2) s ON s.team_id = t.id WHERE 1" FILTERS
+		" ORDER BY CASE WHEN ?9 THEN 0 ELSE s.rank END, t.name_en, t.id LIMIT ?7 OFFSET ?8";
+	static const char name_order[] =
+		"SELECT t.id FROM teams t WHERE" BY_NAME FILTERS " ORDER BY t.name_en, t.id LIMIT ?7 OFFSET ?8";
+	static const char text_facets[] = FACETS(BY_TEXT);
+	static const char name_facets[] = FACETS(BY_NAME);
+
+	/* Three characters or more: the trigram index, the text as one quoted
+	 * phrase (no query syntax from the user). Fewer: names by LIKE. */
+	const char *qs = q->q ? q->q : "";
+	bool fts = utf8_chars(qs) >= 3;
+	struct buf text;
+	buf_init(&text, 4096);
+	if (fts) {
+		buf_addc(&text, '"');
+		for (const char *p = qs; *p; p++) {
+			if (*p == '"')
+				buf_addc(&text, '"');
+			buf_addc(&text, *p);
+		}
+		buf_addc(&text, '"');
+	} else {
+		buf_addc(&text, '%');
+		for (const char *p = qs; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_addc(&text, '\\');
+			buf_addc(&text, *p);
+		}
+		buf_addc(&text, '%');
+	}
+	int n = -1;
+	*total = 0;
+	sqlite3_stmt *st = db_stmt(db, fts ? text_facets : name_facets);
+	if (!st || !text.data)
+		goto out;
+	bind_query(st, text.data, level, q);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct team_facet f = {db_col_text(st, 0), db_col_text(st, 1), sqlite3_column_int64(st, 2)};
+		if (!strcmp(f.facet, "total"))
+			*total = f.count;
+		else if (facet)
+			facet(&f, arg);
+	}
+	sqlite3_reset(st);
+
+	st = db_stmt(db, fts ? text_rank : name_order);
+	if (!st)
+		goto out;
+	bind_query(st, text.data, level, q);
+	sqlite3_bind_int(st, 7, q->limit);
+	sqlite3_bind_int(st, 8, q->offset);
+	if (fts)
+		sqlite3_bind_int(st, 9, q->by_name);
+	int64_t ids[200];
+	n = 0;
+	while (n < q->limit && n < 200 && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++) {
+		struct team t;
+		if (team_load(db, NULL, ids[i], &t) != 1 || each(db, &t, arg) < 0) {
+			n = -1;
+			break;
+		}
+	}
+out:
+	buf_release(&text);
+	return n;
 }

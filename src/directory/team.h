@@ -66,4 +66,29 @@ bool team_listed(const struct team *t, enum dir_level level);
 int team_list(struct db *db, enum dir_level level, int64_t after, int limit,
               int (*each)(struct db *db, const struct team *t, void *arg), void *arg);
 
+/* A directory search: free text (names, host organisation, texts, in
+ * Japanese or English; three characters or more use the trigram index,
+ * shorter ones match names), filters, and paging by offset. Filters and
+ * facets only count a team's value where the reader may see that field. */
+struct team_query {
+	const char *q;            /* "" for none */
+	const char *sector, *region, *csirt_type, *country;   /* "" for any */
+	bool by_name;             /* sort by name rather than relevance */
+	int limit;
+	int offset;
+};
+
+struct team_facet {
+	const char *facet;        /* "sector", "region", "csirt_type", "country" */
+	const char *value;
+	int64_t count;
+};
+
+/* Run Q for a reader at LEVEL: EACH for each team on the page, FACET for
+ * each facet count over all matches; *TOTAL gets the number of matches.
+ * Return the number of teams on the page, or -1. */
+int team_search(struct db *db, const struct team_query *q, enum dir_level level,
+                int (*each)(struct db *db, const struct team *t, void *arg),
+                void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total);
+
 #endif

@@ -2,6 +2,7 @@
  * the scalar columns (a flag and a value per column), and each list is
  * replaced whole, so a change is one transaction of a few statements. */
 #include <string.h>
+#include "core/buf.h"
 #include "directory/team_store.h"
 
 int team_field_col(size_t i)
@@ -32,7 +33,7 @@ int team_create(struct db *db, int64_t org_id, const char *slug, const char *nam
 	if (rc != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
-	return 1;
+	return team_search_refresh(db, *id) < 0 ? -1 : 1;
 }
 
 static int update_scalars(struct db *db, int64_t team_id, const struct team_change *ch, int64_t now)
@@ -216,5 +217,60 @@ int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int
 		return -1;
 	if (ch->rules_set && replace_rules(db, team_id, ch) < 0)
 		return -1;
-	return 0;
+	return team_search_refresh(db, team_id);
+}
+
+/* The searchable text of a team, as rows of (text, visibility rank):
+ * names, registered name, host organisation, and the texts. */
+#define SEARCH_SOURCES \
+	"SELECT name_en || ' ' || name_ja || ' ' || short_name, 0 FROM teams WHERE id = ?1" \
+	" UNION ALL SELECT registered_name, coalesce((SELECT visibility FROM team_visibility" \
+	"   WHERE team_id = ?1 AND field = 'registered_name'), 'public') FROM teams WHERE id = ?1" \
+	" UNION ALL SELECT host_org_en || ' ' || host_org_ja, coalesce((SELECT visibility FROM team_visibility" \
+	"   WHERE team_id = ?1 AND field = 'host_org'), 'public') FROM teams WHERE id = ?1" \
+	" UNION ALL SELECT x.body, coalesce(v.visibility, 'public') FROM team_texts x LEFT JOIN team_visibility v" \
+	"   ON v.team_id = x.team_id AND v.field = 'text.' || x.section WHERE x.team_id = ?1"
+
+int team_search_refresh(struct db *db, int64_t team_id)
+{
+	static const char del[] = "DELETE FROM team_search WHERE team_id = ?";
+	static const char src[] = SEARCH_SOURCES;
+	static const char ins[] = "INSERT INTO team_search (body, team_id, level) VALUES (?, ?, ?)";
+	struct buf body[DIR_ALL + 1];
+	int rc = -1;
+	for (int l = 0; l <= DIR_ALL; l++)
+		buf_init(&body[l], 4u << 20);
+	sqlite3_stmt *st = db_stmt(db, del);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, team_id);
+	if (db_run(db, st) < 0 || !(st = db_stmt(db, src)))
+		goto out;
+	sqlite3_bind_int64(st, 1, team_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		enum visibility v = VIS_PUBLIC;
+		if (sqlite3_column_type(st, 1) == SQLITE_TEXT)
+			visibility_parse(db_col_text(st, 1), &v);
+		for (int l = 0; l <= DIR_ALL; l++) {
+			if (!team_visible(v, (enum dir_level)l))
+				continue;
+			buf_adds(&body[l], db_col_text(st, 0));
+			buf_addc(&body[l], '\n');
+		}
+	}
+	sqlite3_reset(st);
+	for (int l = 0; l <= DIR_ALL; l++) {
+		if (!(st = db_stmt(db, ins)))
+			goto out;
+		sqlite3_bind_text(st, 1, body[l].data ? body[l].data : "", (int)body[l].len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, team_id);
+		sqlite3_bind_int(st, 3, l);
+		if (db_run(db, st) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (int l = 0; l <= DIR_ALL; l++)
+		buf_release(&body[l]);
+	return rc;
 }

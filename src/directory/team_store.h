@@ -43,7 +43,10 @@ int team_field_col(size_t i);
 /* Create a team for ORG_ID (0: none yet). 1 created (*ID set), 0 the slug
  * or the organisation already has one, -1 error. */
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id);
-/* Apply CH to team TEAM_ID. Return 0 or -1. */
+/* Apply CH to team TEAM_ID (and refresh its search rows). Return 0 or -1. */
 int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int64_t now);
+/* Rebuild TEAM_ID's full-text rows, one per reader level, from what each
+ * level may see. Return 0 or -1. */
+int team_search_refresh(struct db *db, int64_t team_id);
 
 #endif

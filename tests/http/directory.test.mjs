@@ -71,7 +71,7 @@ test('the list pages with a cursor; bad paging parameters are a 400 naming the f
     if (!r.json.next_cursor) break;
     cursor = r.json.next_cursor;
   }
-  assert.deepEqual(seen, ['team-a', 't0', 't1', 't2', 't3', 't4']);
+  assert.deepEqual(seen, ['t0', 't1', 't2', 't3', 't4', 'team-a'], 'by name');
   const bad = await srv.request('/api/v1/teams?limit=0&cursor=x', { jar });
   assert.equal(bad.status, 400);
   assert.deepEqual(Object.keys(apiError(bad).fields).sort(), ['cursor', 'limit']);
@@ -155,6 +155,40 @@ test('only the team itself and the secretariat may edit; only the secretariat cr
   assert.equal((await mk(sec, { slug: 'new-team', name_en: 'Again' })).status, 409);
   const bad = await mk(sec, { slug: 'Bad Slug', name_en: '' });
   assert.deepEqual(Object.keys(apiError(bad).fields).sort(), ['name_en', 'slug']);
+});
+
+test('search: Japanese and English inside words, filters and facets that honour each field\'s visibility', async () => {
+  const sec = await bearerFor('sec@example.jp');
+  const mk = async (slug, body) => {
+    const r = await srv.request('/api/v1/teams', { method: 'POST', jar: null, headers: { ...sec, 'content-type': 'application/json' }, body: JSON.stringify({ slug, name_en: body.name.en }) });
+    assert.equal(r.status, 201);
+    assert.equal((await patch(sec, slug, body)).status, 200);
+  };
+  await mk('nca-sec', { name: { en: 'NCA Security Team', ja: '日本セキュリティチーム' }, sector: 'ict', region: 'kanto' });
+  await mk('bank-csirt', { name: { en: 'Bank CSIRT', ja: '銀行シーサート' }, sector: 'finance', region: 'kansai',
+    texts: { overview: { ja: '金融機関のインシデント対応を担当します。', en: 'Incident response for the bank.' } } });
+  await mk('quiet-team', { name: { en: 'Quiet Team', ja: '静かなチーム' }, sector: 'finance', region: 'kyushu',
+    visibility: { sector: 'members', 'text.overview': 'members' }, texts: { overview: { en: 'Secret overview about finance.' } } });
+  const get = async (qs, jar = null) => (await srv.request(`/api/v1/teams?${qs}`, { jar: jar || new CookieJar() })).json;
+  assert.deepEqual((await get('q=' + encodeURIComponent('セキュリティ'))).items.map((t) => t.slug), ['nca-sec']);
+  assert.deepEqual((await get('q=sec')).items.map((t) => t.slug), ['nca-sec'], '"sec" inside "Security"');
+  assert.deepEqual((await get('q=' + encodeURIComponent('インシデント対応'))).items.map((t) => t.slug), ['bank-csirt']);
+  assert.deepEqual((await get('q=' + encodeURIComponent('銀行'))).items.map((t) => t.slug), ['bank-csirt'], 'two characters: names');
+  // The quiet team's sector and overview are for members only.
+  const pub = await get('sector=finance');
+  assert.deepEqual(pub.items.map((t) => t.slug), ['bank-csirt', 'team-a'], 'team-a is in finance since the edit above');
+  assert.equal(pub.facets.sector.finance, 2);
+  assert.equal((await get('q=' + encodeURIComponent('Secret overview'))).total, 0);
+  const memberJar = await as('other@example.jp');
+  const mem = await get('sector=finance', memberJar);
+  assert.deepEqual(mem.items.map((t) => t.slug).sort(), ['bank-csirt', 'quiet-team', 'team-a']);
+  assert.equal(mem.facets.sector.finance, 3);
+  assert.equal((await get('q=' + encodeURIComponent('Secret overview'), memberJar)).total, 1);
+  const all = await get('');
+  assert.ok(!('quiet-team' in (all.facets.sector || {})));
+  assert.equal(all.facets.region.kyushu, 1, 'the region stays public');
+  const quote = await get('q=' + encodeURIComponent('"NEAR(a b)" OR *'));
+  assert.equal(quote.total, 0, 'search text is never query syntax');
 });
 
 stopTest(srv);
