@@ -5,5 +5,6 @@
 
 extern const struct route directory_api_routes[];
 extern const struct route directory_edit_routes[];
+extern const struct route directory_page_routes[];
 
 #endif

@@ -18,5 +18,6 @@ const struct route *const route_tables[] = {
 	audit_routes,
 	directory_api_routes,
 	directory_edit_routes,
+	directory_page_routes,
 	NULL,
 };
