@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json_writer.h"
+#include "core/clock.h"
 #include "directory/directory_http.h"
+#include "directory/export.h"
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -219,7 +221,110 @@ static void team_page(struct ctx *c)
 	http_page(c, 200, "team.html", d);
 }
 
+/* The record of the team named in the path as the reader may see it, or
+ * NULL after answering 404. */
+static json_t *record_for(struct ctx *c)
+{
+	struct team t;
+	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
+	if (found < 0) {
+		http_error(c, ERR_INTERNAL, NULL);
+		return NULL;
+	}
+	enum dir_level level = found ? team_level_for(&c->actor, t.org_id) : DIR_PUBLIC;
+	if (!found || !team_listed(&t, level)) {
+		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
+		return NULL;
+	}
+	json_t *v = team_data(c, &t, level, false);
+	if (!v)
+		http_error(c, ERR_INTERNAL, NULL);
+	return v;
+}
+
+static void send_download(struct ctx *c, const char *type, const char *filename, struct buf *b)
+{
+	char disp[160];
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+	http_header(c, "content-disposition", disp);
+	http_send(c, 200, type, b->data ? b->data : "", b->len);
+}
+
+static void team_rfc2350(struct ctx *c)
+{
+	json_t *v = record_for(c);
+	if (!v)
+		return;
+	char today[32], name[96];
+	clock_iso_utc(clock_now(), today, sizeof(today));
+	today[10] = '\0';
+	struct buf b;
+	buf_init(&b, 4u << 20);
+	snprintf(name, sizeof(name), "%s-rfc2350.txt", json_string_value(json_object_get(v, "slug")));
+	if (export_rfc2350(&b, v, lang_code(c->lang), today) == 0)
+		send_download(c, "text/plain; charset=utf-8", name, &b);
+	else
+		http_error(c, ERR_INTERNAL, NULL);
+	buf_release(&b);
+	json_decref(v);
+}
+
+static void team_vcard(struct ctx *c)
+{
+	json_t *v = record_for(c);
+	if (!v)
+		return;
+	char name[96];
+	struct buf b;
+	buf_init(&b, 4u << 20);
+	snprintf(name, sizeof(name), "%s.vcf", json_string_value(json_object_get(v, "slug")));
+	if (export_vcard(&b, v) == 0)
+		send_download(c, "text/vcard; charset=utf-8", name, &b);
+	else
+		http_error(c, ERR_INTERNAL, NULL);
+	buf_release(&b);
+	json_decref(v);
+}
+
+struct csv_state {
+	struct ctx *c;
+	struct buf *out;
+	int64_t last_id;
+};
+
+static int csv_team(struct db *db, const struct team *t, void *arg)
+{
+	struct csv_state *cs = arg;
+	cs->last_id = t->id;
+	json_t *v = team_data(cs->c, t, team_level_for(&cs->c->actor, t->org_id), false);
+	int rc = v ? export_csv_row(cs->out, v) : -1;
+	json_decref(v);
+	return rc;
+}
+
+/* Every team the reader may see, one line each, each with the fields the
+ * reader may see of it. */
+static void directory_csv(struct ctx *c)
+{
+	struct buf b;
+	buf_init(&b, 64u << 20);
+	export_csv_header(&b);
+	struct csv_state cs = {c, &b, 0};
+	enum dir_level level = team_level_for(&c->actor, 0);
+	int n;
+	while ((n = team_list(c->db, level, cs.last_id, 200, csv_team, &cs)) == 200)
+		;
+	if (n < 0)
+		http_error(c, ERR_INTERNAL, NULL);
+	else
+		send_download(c, "text/csv; charset=utf-8", "directory.csv", &b);
+	buf_release(&b);
+}
+
 const struct route directory_page_routes[] = {
+	{"GET", "/directory.csv", ACT_DIRECTORY_READ, directory_csv, 0},
+	{"GET", "/directory/{slug}/rfc2350.txt", ACT_DIRECTORY_READ, team_rfc2350, 0},
+	{"GET", "/directory/{slug}/vcard.vcf", ACT_DIRECTORY_READ, team_vcard, 0},
 	{"GET", "/directory", ACT_DIRECTORY_READ, directory_page, 0},
 	{"GET", "/directory/{slug}", ACT_DIRECTORY_READ, team_page, 0},
 	{0},

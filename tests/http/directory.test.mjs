@@ -191,4 +191,32 @@ test('search: Japanese and English inside words, filters and facets that honour 
   assert.equal(quote.total, 0, 'search text is never query syntax');
 });
 
+test('exports: RFC 2350, vCard 4.0 and CSV hold only what the reader may see', async () => {
+  const sec = await bearerFor('sec@example.jp');
+  assert.equal((await patch(sec, 'team-a', {
+    short_name: '=cmd|calc', people: [{ name: 'Primary Person, Jr.', role: 'primary_poc', email: 'poc@a.example.jp', visibility: 'public' },
+      { name: 'Member Only', role: 'secondary_poc', visibility: 'members' }],
+    texts: { mission: { en: 'Line one.\nLine two.' } },
+  })).status, 200);
+  const anon = new CookieJar();
+  const rfc = await srv.request('/directory/team-a/rfc2350.txt?lang=en', { jar: anon });
+  assert.equal(rfc.status, 200);
+  assert.match(rfc.headers.get('content-disposition'), /attachment; filename="team-a-rfc2350.txt"/);
+  assert.match(rfc.text, /2\.7 Electronic Mail Address\n   CSIRT@a\.example\.jp/);
+  assert.match(rfc.text, /3\.1 Mission Statement\n   Line one\.\n   Line two\./);
+  assert.doesNotMatch(rfc.text, /\+81 3-1234-5678|Member Only/);
+  const vcf = await srv.request('/directory/team-a/vcard.vcf', { jar: anon });
+  assert.match(vcf.text, /^BEGIN:VCARD\r\nVERSION:4\.0\r\nKIND:org\r\n/);
+  assert.match(vcf.text, /FN:Primary Person\\, Jr\.\r\n/);
+  assert.doesNotMatch(vcf.text, /Member Only/);
+  assert.ok(vcf.text.split('\r\n').every((l) => Buffer.byteLength(l) <= 76), 'lines folded at 75 octets');
+  const csv = await srv.request('/directory.csv', { jar: anon });
+  assert.equal(csv.body.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 byte order mark');
+  assert.match(csv.text, /"'=cmd\|calc"/, 'a formula is defused');
+  assert.doesNotMatch(csv.text, /\+81 3-1234-5678/);
+  const memberCsv = await srv.request('/directory.csv', { jar: await as('other@example.jp') });
+  assert.match(memberCsv.text, /\+81 3-1234-5678|03-1234-5678/);
+  assert.equal((await srv.request('/directory/team-b/vcard.vcf', { jar: anon })).status, 404, 'suspended');
+});
+
 stopTest(srv);
