@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "db/migrate.h"
+#include "directory/team.h"
 #include "http/server.h"
 #include "web/render.h"
 
@@ -73,6 +74,7 @@ static int serve_run(int argc, char **argv)
 	              : !strcmp(cfg.log_level, "error") ? LOG_ERROR : LOG_INFO);
 	if (!cfg.base_url[0])
 		snprintf(cfg.base_url, sizeof(cfg.base_url), "http://%s", cfg.listen);
+	team_set_confirm_months(cfg.confirm_months);
 	if (web_init(err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa serve: template error: %s\n", err);
 		return 1;

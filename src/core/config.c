@@ -24,6 +24,7 @@ void config_defaults(struct config *c)
 	c->smtp_port = 25;
 	snprintf(c->mail_from, sizeof(c->mail_from), "shisa@localhost");
 	c->jobs_retry_base_s = 30;
+	c->confirm_months = 4;
 	snprintf(c->instance_name, sizeof(c->instance_name), "shisa");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }
@@ -67,6 +68,7 @@ static const struct setting settings[] = {
 	S("smtp_password", smtp_password),
 	S("mail_from", mail_from),
 	I("jobs_retry_base", jobs_retry_base_s, 1, 86400),
+	I("confirm_months", confirm_months, 1, 24),
 	S("instance_name", instance_name),
 	S("log_level", log_level),
 };

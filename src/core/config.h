@@ -29,7 +29,8 @@ struct config {
 	char smtp_user[128];
 	char smtp_password[128];
 	char mail_from[254];
-	int jobs_retry_base_s;      /* first retry delay; doubles each attempt */
+	int jobs_retry_base_s;
+	int confirm_months;        /* teams re-confirm their directory record this often */      /* first retry delay; doubles each attempt */
 	char instance_name[128];
 	char log_level[8];
 };

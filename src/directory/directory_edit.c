@@ -541,7 +541,41 @@ static void team_post(struct ctx *c)
 	reply_team(c, 201, id);
 }
 
+/* The team says its record is still right (or the secretariat does for it). */
+static void team_confirm_api(struct ctx *c)
+{
+	struct team t;
+	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
+	if (found < 0) {
+		http_error(c, ERR_INTERNAL, NULL);
+		return;
+	}
+	if (!found || !team_listed(&t, team_level_for(&c->actor, t.org_id))) {
+		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
+		return;
+	}
+	if (!policy_allows(&c->actor, ACT_DIRECTORY_WRITE, &(struct policy_object){.org_id = t.org_id ? t.org_id : -1})) {
+		http_error(c, ERR_FORBIDDEN, "dir.not_your_team");
+		return;
+	}
+	if (db_begin(c->db) < 0 || team_confirm(c->db, t.id, clock_now()) < 0 ||
+	    ctx_audit(c, "team.confirm", "team", t.id, t.slug) < 0 || db_commit(c->db) < 0) {
+		db_rollback(c->db);
+		http_error(c, ERR_INTERNAL, NULL);
+		return;
+	}
+	if (c->is_api)
+		reply_team(c, 200, t.id);
+	else {
+		char loc[128];
+		snprintf(loc, sizeof(loc), "/directory/%s?confirmed=1", t.slug);
+		http_redirect(c, loc);
+	}
+}
+
 const struct route directory_edit_routes[] = {
+	{"POST", "/api/v1/teams/{slug}/confirm", ACT_DIRECTORY_WRITE, team_confirm_api, ROUTE_API},
+	{"POST", "/directory/{slug}/confirm", ACT_DIRECTORY_WRITE, team_confirm_api, ROUTE_FORM},
 	{"POST", "/api/v1/teams", ACT_DIRECTORY_CREATE, team_post, ROUTE_API},
 	{"PATCH", "/api/v1/teams/{slug}", ACT_DIRECTORY_WRITE, team_patch, ROUTE_API},
 	{0},

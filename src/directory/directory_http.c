@@ -216,8 +216,11 @@ static void team_page(struct ctx *c)
 	json_object_foreach(json_object_get(v, "texts"), section, body)
 		json_array_append_new(texts, json_pack("{s:s,s:s}", "label", label(c, "dir.text.", section), "body",
 		                                       in_lang(c, body)));
-	json_t *d = json_pack("{s:s,s:o,s:o,s:b}", "title", json_string_value(json_object_get(v, "display_name")),
-	                      "team", v, "texts", texts, "public_view", level == DIR_PUBLIC);
+	bool can_confirm = policy_allows(&c->actor, ACT_DIRECTORY_WRITE,
+	                                 &(struct policy_object){.org_id = t.org_id ? t.org_id : -1});
+	json_t *d = json_pack("{s:s,s:o,s:o,s:b,s:b,s:b}", "title", json_string_value(json_object_get(v, "display_name")),
+	                      "team", v, "texts", texts, "public_view", level == DIR_PUBLIC, "can_confirm", can_confirm,
+	                      "confirmed", form_get(&c->query, "confirmed") != NULL);
 	http_page(c, 200, "team.html", d);
 }
 

@@ -39,6 +39,31 @@ const size_t team_nfields = sizeof(team_fields) / sizeof(team_fields[0]);
 #define FIRST_FIELD_COL 4
 
 static const char *const vis_names[] = {"public", "members", "secretariat"};
+static int confirm_months = 4;
+
+void team_set_confirm_months(int months)
+{
+	if (months > 0)
+		confirm_months = months;
+}
+
+bool team_overdue(int64_t last_verified, int64_t now)
+{
+	/* A month as the average Gregorian month: 30.436875 days. */
+	return last_verified <= 0 || now - last_verified > (int64_t)confirm_months * 2629746;
+}
+
+int team_confirm(struct db *db, int64_t team_id, int64_t now)
+{
+	static const char sql[] = "UPDATE teams SET last_verified = ?, updated_at = ? WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, team_id);
+	return db_run(db, st);
+}
 
 const char *visibility_name(enum visibility v)
 {
@@ -127,7 +152,7 @@ int team_load(struct db *db, const char *slug, int64_t id, struct team *t)
 static bool in_summary(const char *name)
 {
 	static const char *const summary[] = {"name", "short_name", "country", "region", "sector", "csirt_type",
-	                                      "website", NULL};
+	                                      "website", "last_verified", NULL};
 	for (size_t i = 0; summary[i]; i++)
 		if (!strcmp(summary[i], name))
 			return true;
@@ -150,12 +175,15 @@ static void write_scalars(sqlite3_stmt *st, const struct team *t, enum dir_level
 				jw_obj_end(w);
 			} else if (!strcmp(f->name, "last_verified")) {
 				char iso[32];
+				int64_t when = sqlite3_column_int64(st, col);
 				if (sqlite3_column_type(st, col) == SQLITE_NULL) {
 					jw_null(w);
 				} else {
-					clock_iso_utc(sqlite3_column_int64(st, col), iso, sizeof(iso));
+					clock_iso_utc(when, iso, sizeof(iso));
 					jw_str(w, iso);
 				}
+				/* Readers are told when a record may be out of date. */
+				jw_kbool(w, "overdue", team_overdue(when, clock_now()));
 			} else if (f->integer) {
 				if (sqlite3_column_type(st, col) == SQLITE_NULL)
 					jw_null(w);

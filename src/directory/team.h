@@ -40,6 +40,14 @@ struct team {
 	enum visibility vis[32];   /* effective visibility of team_fields[i] */
 };
 
+/* Records not confirmed for this many months are shown as overdue
+ * (the server sets it from confirm_months at start; default 4). */
+void team_set_confirm_months(int months);
+/* Is a record last confirmed at LAST_VERIFIED (0: never) overdue at NOW? */
+bool team_overdue(int64_t last_verified, int64_t now);
+/* Mark TEAM_ID's record as confirmed now. Return 0 or -1. */
+int team_confirm(struct db *db, int64_t team_id, int64_t now);
+
 /* Visibility names ("public", "members", "secretariat"); parse returns 0 or -1. */
 const char *visibility_name(enum visibility v);
 int visibility_parse(const char *s, enum visibility *out);

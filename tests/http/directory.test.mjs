@@ -219,4 +219,22 @@ test('exports: RFC 2350, vCard 4.0 and CSV hold only what the reader may see', a
   assert.equal((await srv.request('/directory/team-b/vcard.vcf', { jar: anon })).status, 404, 'suspended');
 });
 
+test('freshness: a record is overdue until its team confirms it, and again after confirm_months', async () => {
+  const anon = new CookieJar();
+  assert.equal((await srv.request('/api/v1/teams/team-a', { jar: anon })).json.overdue, true, 'never confirmed');
+  const own = await bearerFor('own@example.jp');
+  const other = await bearerFor('other@example.jp');
+  const confirm = (h) => srv.request('/api/v1/teams/team-a/confirm', { method: 'POST', jar: null, headers: h });
+  assert.equal((await confirm(other)).status, 403);
+  const ok = await confirm(own);
+  assert.equal(ok.status, 200);
+  assert.equal(ok.json.overdue, false);
+  assert.equal((await srv.request('/api/v1/teams', { jar: anon })).json.items.find((t) => t.slug === 'team-a').overdue, false);
+  sql(srv, "UPDATE teams SET last_verified = last_verified - 5 * 2629746 WHERE slug = 'team-a'");
+  assert.equal((await srv.request('/api/v1/teams/team-a', { jar: anon })).json.overdue, true, 'four months by default');
+  const page = await srv.request('/directory/team-a', { jar: anon });
+  assert.match(page.text, /role="note"/);
+  assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'team.confirm'"), '1');
+});
+
 stopTest(srv);
