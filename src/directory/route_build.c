@@ -34,6 +34,7 @@ struct rindex_builder {
 	size_t cap4, cap6, capas, capdom;
 	struct buf names;           /* NUL-terminated normalised names */
 	uint32_t seq;
+	bool wide;                  /* some id is outside 0..UINT32_MAX */
 };
 
 /* Declared in route_parse.c's part of the internal interface. */
@@ -62,6 +63,12 @@ void rindex_builder_free(struct rindex_builder *b)
 size_t rindex_builder_count(const struct rindex_builder *b)
 {
 	return b->n4 + b->n6 + b->nas + b->ndom;
+}
+
+static void note_ids(struct rindex_builder *b, int64_t team, int64_t rule)
+{
+	if (team < 0 || team > UINT32_MAX || rule < 0 || rule > UINT32_MAX)
+		b->wide = true;
 }
 
 /* Room for one more element of SIZE bytes in *P (N used, *CAP allocated). */
@@ -94,6 +101,7 @@ static int add_ip(struct rindex_builder *b, bool v6, rindex_u128 addr, int len, 
 	r->team = team;
 	r->rule = rule;
 	r->seq = b->seq++;
+	note_ids(b, team, rule);
 	return RINDEX_OK;
 }
 
@@ -127,6 +135,7 @@ int rindex_add_asn(struct rindex_builder *b, uint32_t asn, int64_t team_id, int6
 	if (grow(&b->as, &b->capas, b->nas, sizeof(*b->as)) < 0)
 		return RINDEX_ENOMEM;
 	b->as[b->nas++] = (struct asn_rule){ .asn = asn, .seq = b->seq++, .team = team_id, .rule = rule_id };
+	note_ids(b, team_id, rule_id);
 	return RINDEX_OK;
 }
 
@@ -148,6 +157,7 @@ static int add_parsed_domain(struct rindex_builder *b, const struct rindex_query
 		.name_off = (uint32_t)off, .seq = b->seq++, .wild = q->wildcard,
 		.namelen = (uint8_t)q->namelen, .labels = (uint8_t)labels, .team = team, .rule = rule,
 	};
+	note_ids(b, team, rule);
 	return RINDEX_OK;
 }
 
@@ -185,7 +195,20 @@ int rindex_add_rule(struct rindex_builder *b, const char *text, int64_t team_id,
 struct pool {
 	uint64_t *w;
 	size_t n, cap;
+	unsigned rw;                /* words per record: 1 (ids32) or 2 */
 };
+
+/* Record K of those starting at W: (team, rule) as two words, or as one
+ * word (team in the low half) when every id fits 32 bits. */
+static void put_record(const struct pool *p, uint64_t *w, size_t k, int64_t team, int64_t rule)
+{
+	if (p->rw == 2) {
+		w[2 * k] = (uint64_t)team;
+		w[2 * k + 1] = (uint64_t)rule;
+	} else {
+		w[k] = (uint64_t)team | (uint64_t)rule << 32;
+	}
+}
 
 /* Offset of N fresh words, or SIZE_MAX when out of memory or past the
  * 30 bits a ref can name. */
@@ -262,20 +285,33 @@ static int ip_rule_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Sort R, write one group per distinct prefix into the pool (parents
- * linked), and the intervals of the most specific group at each address.
- * Sorted by start then length, containing prefixes come before the ones
- * they contain, so a stack of open prefixes gives both. */
-static int ip_groups(struct pool *pl, struct ip_rule *r, size_t n, int width,
-	struct intervals *iv)
+/* Build time: one distinct prefix. */
+struct group {
+	uint32_t first, count;      /* its rules, r[first .. first + count) */
+	uint32_t parent;            /* number + 1 of the longest group containing it */
+	uint32_t block;             /* ref of its chain block, once written */
+	uint8_t len;
+};
+
+/* Sort R into groups of one distinct prefix, link each to its parent,
+ * and list the intervals of the most specific group at each address (as
+ * group number + 1). Sorted by start then length, containing prefixes
+ * come before the ones they contain, so a stack of open prefixes gives
+ * both. */
+static int ip_groups(struct ip_rule *r, size_t n, int width, struct intervals *iv,
+	struct group **groups, size_t *ngroups)
 {
 	struct open {
 		rindex_u128 end;
-		uint32_t ref;
+		uint32_t g;
 	} stack[129];
-	size_t sp = 0;
+	size_t sp = 0, ng = 0;
 	rindex_u128 top = rindex_host_mask(0, width);
+	struct group *gs = malloc(n * sizeof(*gs));
 
+	*groups = gs;
+	if (!gs)
+		return -1;
 	qsort(r, n, sizeof(*r), ip_rule_cmp);
 	if (emit(iv, 0, 0) < 0)
 		return -1;
@@ -285,28 +321,76 @@ static int ip_groups(struct pool *pl, struct ip_rule *r, size_t n, int width,
 		rindex_u128 s = r[i].addr;
 		while (sp && stack[sp - 1].end < s) {
 			sp--;
-			if (emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].ref : 0) < 0)
+			if (emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].g : 0) < 0)
 				return -1;
 		}
-		size_t off = pool_take(pl, 1 + 2 * (j - i));
-		if (off == SIZE_MAX)
+		gs[ng] = (struct group){ .first = (uint32_t)i, .count = (uint32_t)(j - i),
+			.parent = sp ? stack[sp - 1].g : 0, .len = r[i].len };
+		uint32_t g = (uint32_t)++ng;
+		if (emit(iv, s, g) < 0)
 			return -1;
-		uint32_t parent = sp ? stack[sp - 1].ref : 0;
-		pl->w[off] = parent | (uint64_t)r[i].len << 32 | (uint64_t)(j - i) << 40;
-		for (size_t k = i; k < j; k++) {
-			pl->w[off + 1 + 2 * (k - i)] = (uint64_t)r[k].team;
-			pl->w[off + 2 + 2 * (k - i)] = (uint64_t)r[k].rule;
-		}
-		uint32_t ref = (uint32_t)off + 1;
-		if (emit(iv, s, ref) < 0)
-			return -1;
-		stack[sp++] = (struct open){ s | rindex_host_mask(r[i].len, width), ref };
+		stack[sp++] = (struct open){ s | rindex_host_mask(r[i].len, width), g };
 	}
 	while (sp) {
 		sp--;
-		if (stack[sp].end != top && emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].ref : 0) < 0)
+		if (stack[sp].end != top && emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].g : 0) < 0)
 			return -1;
 	}
+	*ngroups = ng;
+	return 0;
+}
+
+/* Write each group's chain block (layout: route_index_int.h): its own
+ * records, then its nearest ancestors' while they add up to at most
+ * RINDEX_INLINE_RECORDS, then a link to the block of the first ancestor
+ * left out. Parents come first, so that block is already written. Then
+ * the intervals name blocks instead of group numbers. */
+static int ip_blocks(struct pool *pl, const struct ip_rule *r, struct group *gs, size_t ng,
+	struct intervals *iv)
+{
+	for (size_t gi = 0; gi < ng; gi++) {
+		uint32_t lev[RINDEX_INLINE_RECORDS + 2], cnt[RINDEX_INLINE_RECORDS + 2];
+		unsigned nlev = 0;
+		size_t total = gs[gi].count, budget = RINDEX_INLINE_RECORDS;
+		uint32_t a = gs[gi].parent;
+		/* The group's own records: 16 bits of count in the header, the
+		 * rest (if ever) as a second level of the same length. */
+		lev[nlev] = (uint32_t)gi;
+		cnt[nlev++] = total < 0xffff ? (uint32_t)total : 0xffff;
+		if (total > 0xffff) {
+			lev[nlev] = (uint32_t)gi;
+			cnt[nlev++] = (uint32_t)total - 0xffff;
+		}
+		for (; a && gs[a - 1].count <= budget; a = gs[a - 1].parent) {
+			budget -= gs[a - 1].count;
+			total += gs[a - 1].count;
+			lev[nlev] = a - 1;
+			cnt[nlev++] = gs[a - 1].count;
+		}
+		size_t off = pool_take(pl, 1 + nlev / 2 + pl->rw * total);
+		if (off == SIZE_MAX)
+			return -1;
+		uint64_t *w = pl->w + off;
+		w[0] = (a ? gs[a - 1].block : 0) | (uint64_t)nlev << 32 | (uint64_t)gs[gi].len << 40 |
+			(uint64_t)cnt[0] << 48;
+		for (unsigned k = 1; k < nlev; k++) {
+			uint64_t e = (uint64_t)gs[lev[k]].len << 24 | cnt[k];
+			if (k & 1)
+				w[1 + (k - 1) / 2] = e;
+			else
+				w[1 + (k - 1) / 2] |= e << 32;
+		}
+		uint64_t *rec = w + 1 + nlev / 2;
+		size_t at = 0;
+		for (unsigned k = 0; k < nlev; k++) {
+			size_t from = gs[lev[k]].first + (k == 1 && lev[1] == gi ? 0xffff : 0);
+			for (size_t i = from; i < from + cnt[k]; i++)
+				put_record(pl, rec, at++, r[i].team, r[i].rule);
+		}
+		gs[gi].block = (uint32_t)off + 1;
+	}
+	for (size_t i = 0; i < iv->n; i++)
+		iv->val[i] = iv->val[i] ? gs[iv->val[i] - 1].block : 0;
 	return 0;
 }
 
@@ -444,10 +528,17 @@ static int build_ip(struct rindex *ix, struct pool *pl, struct ip_rule *r, size_
 {
 	struct intervals iv = { 0 };
 	struct trie t = { .width = width, .iv = &iv };
+	struct group *groups = NULL;
+	size_t ngroups = 0;
 	int rc = -1;
 	if (!n)
 		return 0;
-	if (ip_groups(pl, r, n, width, &iv) < 0 || trie_build(&t) < 0)
+	if (ip_groups(r, n, width, &iv, &groups, &ngroups) < 0 ||
+		ip_blocks(pl, r, groups, ngroups, &iv) < 0)
+		goto out;
+	free(groups);
+	groups = NULL;
+	if (trie_build(&t) < 0)
 		goto out;
 	if (width == 32) {
 		ix->dir4 = fit(t.dir, t.ndir, sizeof(*t.dir));
@@ -465,6 +556,7 @@ static int build_ip(struct rindex *ix, struct pool *pl, struct ip_rule *r, size_
 	t.b64 = NULL;
 	rc = 0;
 out:
+	free(groups);
 	free(t.dir);
 	free(t.b16);
 	free(t.b64);
@@ -506,14 +598,12 @@ static int build_asn(struct rindex *ix, struct pool *pl, struct asn_rule *r, siz
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && r[j].asn == r[i].asn; j++)
 			;
-		size_t off = pool_take(pl, 1 + 2 * (j - i));
+		size_t off = pool_take(pl, 1 + pl->rw * (j - i));
 		if (off == SIZE_MAX)
 			return -1;
 		pl->w[off] = (uint64_t)(j - i) << 40;
-		for (size_t k = i; k < j; k++) {
-			pl->w[off + 1 + 2 * (k - i)] = (uint64_t)r[k].team;
-			pl->w[off + 2 + 2 * (k - i)] = (uint64_t)r[k].rule;
-		}
+		for (size_t k = i; k < j; k++)
+			put_record(pl, pl->w + off + 1, k - i, r[k].team, r[k].rule);
 		uint32_t s = rindex_asn_slot(r[i].asn) & ix->amask;
 		while (ix->aslot[s].ref)
 			s = (s + 1) & ix->amask;
@@ -553,18 +643,15 @@ static int build_domains(struct rindex *ix, struct pool *pl, struct dom_rule *r,
 		for (j = i; j < n && strcmp(names + r[j].name_off, name) == 0; j++)
 			nexact += !r[j].wild;
 		size_t nlen = r[i].namelen, nwords = (nlen + 1 + 7) / 8;
-		size_t off = pool_take(pl, 1 + nwords + 2 * (j - i));
+		size_t off = pool_take(pl, 1 + nwords + pl->rw * (j - i));
 		if (off == SIZE_MAX)
 			return -1;
 		pl->w[off] = nlen | (uint64_t)r[i].labels << 8 | (uint64_t)nexact << 16 |
 			(uint64_t)(j - i - nexact) << 40;
 		pl->w[off + nwords] = 0;
 		memcpy(pl->w + off + 1, name, nlen + 1);
-		uint64_t *rec = pl->w + off + 1 + nwords;
-		for (size_t k = i; k < j; k++) {
-			rec[2 * (k - i)] = (uint64_t)r[k].team;
-			rec[2 * (k - i) + 1] = (uint64_t)r[k].rule;
-		}
+		for (size_t k = i; k < j; k++)
+			put_record(pl, pl->w + off + 1 + nwords, k - i, r[k].team, r[k].rule);
 		uint64_t h = RINDEX_HASH_SEED;
 		for (size_t k = nlen; k-- > 0;)
 			h = rindex_hash_step(h, (unsigned char)name[k]);
@@ -580,10 +667,11 @@ static int build_domains(struct rindex *ix, struct pool *pl, struct dom_rule *r,
 struct rindex *rindex_build(struct rindex_builder *b)
 {
 	struct rindex *ix = calloc(1, sizeof(*ix));
-	struct pool pl = { 0 };
+	struct pool pl = { .rw = b->wide ? 2 : 1 };
 	if (!ix)
 		return NULL;
 	atomic_init(&ix->refs, 0);
+	ix->rw = pl.rw;
 	ix->nrules = rindex_builder_count(b);
 	if (build_ip(ix, &pl, b->v4, b->n4, 32) < 0 || build_ip(ix, &pl, b->v6, b->n6, 128) < 0 ||
 		build_asn(ix, &pl, b->as, b->nas) < 0 ||

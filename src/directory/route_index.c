@@ -42,6 +42,67 @@ size_t rindex_count(const struct rindex *ix)
 	return ix->nrules;
 }
 
+static inline void prefetch(const void *p)
+{
+	__builtin_prefetch(p);
+}
+
+/* Record K of those at REC into M (layout: route_index_int.h). */
+static inline void read_record(const struct rindex *ix, const uint64_t *rec, uint32_t k,
+	struct rindex_match *m)
+{
+	if (ix->rw == 1) {
+		m->team_id = (int64_t)(uint32_t)rec[k];
+		m->rule_id = (int64_t)(rec[k] >> 32);
+	} else {
+		m->team_id = (int64_t)rec[2 * k];
+		m->rule_id = (int64_t)rec[2 * k + 1];
+	}
+}
+
+/* Ask for a bucket's keys and values at once: they are one or two
+ * dependent cache misses otherwise. */
+static inline void prefetch_bucket4(const struct rindex *ix, uint32_t ref)
+{
+	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), kpad = (cnt + 1) & ~1u;
+	prefetch(k);
+	prefetch(k + kpad);
+	prefetch(k + kpad + 2 * cnt - 1);
+}
+
+static inline void prefetch_bucket6(const struct rindex *ix, uint32_t ref)
+{
+	const uint64_t *k = ix->bkt6 + RINDEX_BUCKET_OFF(ref);
+	unsigned cnt = RINDEX_BUCKET_CNT(ref);
+	for (unsigned w = 0; w < 2 * cnt + (cnt + 1) / 2; w += 8)
+		prefetch(k + w);
+}
+
+/* The value for A in IPv4 bucket REF. */
+static inline uint32_t bucket4(const struct rindex *ix, uint32_t ref, uint32_t a)
+{
+	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
+	uint16_t x = (uint16_t)a;
+	for (unsigned j = 1; j < cnt; j++)
+		i += k[j] <= x;
+	uint32_t v;
+	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * i, sizeof(v));
+	return v;
+}
+
+static inline uint32_t bucket6(const struct rindex *ix, uint32_t ref, rindex_u128 a)
+{
+	const uint64_t *k = ix->bkt6 + RINDEX_BUCKET_OFF(ref);
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
+	for (unsigned j = 1; j < cnt; j++)
+		i += ((rindex_u128)k[2 * j] << 64 | k[2 * j + 1]) <= a;
+	uint32_t v;
+	memcpy(&v, (const char *)(k + 2 * cnt) + 4 * i, sizeof(v));
+	return v;
+}
+
 /* The group ref of the most specific IPv4 prefix containing A (0: none). */
 static inline uint32_t find4(const struct rindex *ix, uint32_t a)
 {
@@ -53,14 +114,8 @@ static inline uint32_t find4(const struct rindex *ix, uint32_t a)
 	}
 	if (RINDEX_REF_TAG(ref) == RINDEX_REF_LEAF)
 		return ref;
-	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
-	uint16_t x = (uint16_t)a;
-	for (unsigned j = 1; j < cnt; j++)
-		i += k[j] <= x;
-	uint32_t v;
-	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * i, sizeof(v));
-	return v;
+	prefetch_bucket4(ix, ref);
+	return bucket4(ix, ref, a);
 }
 
 static inline uint32_t find6(const struct rindex *ix, rindex_u128 a)
@@ -73,13 +128,8 @@ static inline uint32_t find6(const struct rindex *ix, rindex_u128 a)
 	}
 	if (RINDEX_REF_TAG(ref) == RINDEX_REF_LEAF)
 		return ref;
-	const uint64_t *k = ix->bkt6 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
-	for (unsigned j = 1; j < cnt; j++)
-		i += ((rindex_u128)k[2 * j] << 64 | k[2 * j + 1]) <= a;
-	uint32_t v;
-	memcpy(&v, (const char *)(k + 2 * cnt) + 4 * i, sizeof(v));
-	return v;
+	prefetch_bucket6(ix, ref);
+	return bucket6(ix, ref, a);
 }
 
 static rindex_u128 v6_key(const uint8_t b[16])
@@ -90,25 +140,32 @@ static rindex_u128 v6_key(const uint8_t b[16])
 	return (rindex_u128)be64toh(hi) << 64 | be64toh(lo);
 }
 
-/* Report the records of group G and of its parents whose length is at
- * most the query's, most specific first. */
-static size_t ip_chain(const struct rindex *ix, uint32_t g, const struct rindex_query *q,
-	rindex_u128 a6, struct rindex_match *out, size_t max)
+/* Report the levels of IP chain block B no longer than the query's
+ * prefix, after the *N matches already reported; return the block it
+ * continues in (asked for already), or 0. */
+static inline uint32_t emit_ip_block(const struct rindex *ix, uint32_t b,
+	const struct rindex_query *q, rindex_u128 a6, struct rindex_match *out, size_t *n, size_t max)
 {
-	size_t n = 0;
-	bool v6 = q->kind == RINDEX_IPV6;
-	while (g) {
-		uint64_t h = ix->pool[g - 1];
-		int len = RINDEX_HDR_LEN(h);
-		uint32_t cnt = RINDEX_HDR_COUNT(h);
-		const uint64_t *rec = ix->pool + g;
+	const uint64_t *w = ix->pool + b - 1;
+	uint64_t h = w[0];
+	uint32_t cont = RINDEX_BLK_CONT(h), cnt = RINDEX_BLK_COUNT0(h);
+	unsigned nlev = RINDEX_BLK_NLEV(h);
+	const uint64_t *rec = w + 1 + nlev / 2;
+	int len = RINDEX_BLK_LEN0(h);
+	if (cont)
+		prefetch(ix->pool + cont - 1);
+	for (unsigned lv = 0; lv < nlev; lv++) {
+		if (lv) {
+			uint32_t e = (uint32_t)(w[1 + (lv - 1) / 2] >> ((lv - 1) & 1 ? 32 : 0));
+			len = (int)(e >> 24);
+			cnt = e & 0xffffff;
+		}
 		if (len <= q->prefixlen) {
-			for (uint32_t k = 0; k < cnt && n + k < max; k++) {
-				struct rindex_match *m = &out[n + k];
-				m->team_id = (int64_t)rec[2 * k];
-				m->rule_id = (int64_t)rec[2 * k + 1];
+			for (uint32_t k = 0; k < cnt && *n + k < max; k++) {
+				struct rindex_match *m = &out[*n + k];
+				read_record(ix, rec, k, m);
 				m->prefixlen = len;
-				if (v6) {
+				if (q->kind == RINDEX_IPV6) {
 					rindex_u128 net = a6 & ~rindex_host_mask(len, 128);
 					uint64_t hi = htobe64((uint64_t)(net >> 64)), lo = htobe64((uint64_t)net);
 					m->how = RINDEX_MATCH_IPV6;
@@ -119,26 +176,98 @@ static size_t ip_chain(const struct rindex *ix, uint32_t g, const struct rindex_
 					m->u.v4 = q->v4 & (uint32_t)~rindex_host_mask(len, 32);
 				}
 			}
-			n += cnt;
+			*n += cnt;
 		}
-		g = RINDEX_HDR_PARENT(h);
+		rec += (size_t)cnt * ix->rw;
 	}
+	return cont;
+}
+
+/* Ask for a block, group or entry: its first 64 bytes, which may span
+ * two cache lines. */
+static inline void prefetch_ref_words(const struct rindex *ix, uint32_t ref)
+{
+	const char *p = (const char *)(ix->pool + ref - 1);
+	prefetch(p);
+	prefetch(p + 63);
+}
+
+static size_t ip_chain(const struct rindex *ix, uint32_t b, const struct rindex_query *q,
+	rindex_u128 a6, struct rindex_match *out, size_t max)
+{
+	size_t n = 0;
+	if (b)
+		prefetch_ref_words(ix, b);
+	while (b)
+		b = emit_ip_block(ix, b, q, a6, out, &n, max);
 	return n;
 }
 
-/* Report CNT records at REC as HOW, with the rule's LABELS and NAME. */
-static size_t put_names(const uint64_t *rec, uint32_t cnt, enum rindex_how how, int labels,
-	const char *name, struct rindex_match *out, size_t n, size_t max)
+static void emit_asn_group(const struct rindex *ix, uint32_t g, uint32_t asn,
+	struct rindex_match *out, size_t *n, size_t max)
 {
-	for (uint32_t k = 0; k < cnt && n + k < max; k++) {
-		struct rindex_match *m = &out[n + k];
-		m->team_id = (int64_t)rec[2 * k];
-		m->rule_id = (int64_t)rec[2 * k + 1];
-		m->how = how;
-		m->prefixlen = labels;
-		m->u.name = name;
+	uint32_t cnt = RINDEX_AHDR_COUNT(ix->pool[g - 1]);
+	for (uint32_t k = 0; k < cnt && k < max; k++) {
+		read_record(ix, ix->pool + g, k, &out[k]);
+		out[k].how = RINDEX_MATCH_ASN;
+		out[k].prefixlen = 0;
+		out[k].u.asn = asn;
 	}
-	return n + cnt;
+	*n = cnt;
+}
+
+/* The group ref of AS number ASN, probing from slot I on (0: none). */
+static uint32_t asn_group(const struct rindex *ix, uint32_t i, uint32_t asn)
+{
+	for (; ix->aslot[i].ref; i = (i + 1) & ix->amask)
+		if (ix->aslot[i].tag == asn)
+			return ix->aslot[i].ref;
+	return 0;
+}
+
+/* Report domain entry E's records for a query whose suffix it is: SUB
+ * when the query lies below the entry's name. */
+static void emit_entry(const struct rindex *ix, const uint64_t *e, bool sub,
+	struct rindex_match *out, size_t *n, size_t max)
+{
+	uint64_t h = e[0];
+	uint32_t nexact = RINDEX_DHDR_NEXACT(h), nwild = sub ? RINDEX_DHDR_NWILD(h) : 0;
+	size_t nlen = RINDEX_DHDR_NAMELEN(h);
+	const uint64_t *rec = e + 1 + (nlen + 1 + 7) / 8;
+	for (uint32_t k = 0; k < nexact + nwild && *n + k < max; k++) {
+		struct rindex_match *m = &out[*n + k];
+		read_record(ix, rec, k, m);
+		m->how = k >= nexact ? RINDEX_MATCH_WILDCARD : sub ? RINDEX_MATCH_PARENT : RINDEX_MATCH_DOMAIN;
+		m->prefixlen = RINDEX_DHDR_LABELS(h);
+		m->u.name = (const char *)(e + 1);
+	}
+	*n += nexact + nwild;
+}
+
+/* Is entry E the name S[0..LEN)? */
+static inline bool entry_is(const uint64_t *e, const char *s, size_t len)
+{
+	return RINDEX_DHDR_NAMELEN(e[0]) == len && memcmp(e + 1, s, len) == 0;
+}
+
+/* Hash every suffix of Q's name, right to left: HASH[k] and START[k] are
+ * the k-th shortest. Return how many, or SIZE_MAX past MAX of them. */
+static size_t suffix_hashes(const struct rindex_query *q, uint64_t *hash, uint8_t *start,
+	size_t max)
+{
+	const char *s = q->name;
+	uint64_t h = RINDEX_HASH_SEED;
+	size_t ns = 0;
+	for (size_t i = q->namelen; i-- > 0;) {
+		h = rindex_hash_step(h, (unsigned char)s[i]);
+		if (i == 0 || s[i - 1] == '.') {
+			if (ns == max)
+				return SIZE_MAX;
+			hash[ns] = rindex_hash_finish(h);
+			start[ns++] = (uint8_t)i;
+		}
+	}
+	return ns;
 }
 
 static size_t lookup_domain(const struct rindex *ix, const struct rindex_query *q,
@@ -146,70 +275,31 @@ static size_t lookup_domain(const struct rindex *ix, const struct rindex_query *
 {
 	uint64_t hash[RINDEX_NAME_MAX / 2 + 1];
 	uint8_t start[RINDEX_NAME_MAX / 2 + 1];
-	const char *s = q->name;
-	size_t len = q->namelen, ns = 0, n = 0;
-	uint64_t h = RINDEX_HASH_SEED;
+	size_t n = 0, ns;
 
-	if (!ix->dslot || len == 0 || len > RINDEX_NAME_MAX)
+	if (!ix->dslot || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
 		return 0;
-	/* Right to left: the state after each label is its suffix's hash. */
-	for (size_t i = len; i-- > 0;) {
-		h = rindex_hash_step(h, (unsigned char)s[i]);
-		if (i == 0 || s[i - 1] == '.') {
-			hash[ns] = h;
-			start[ns++] = (uint8_t)i;
-		}
-	}
+	ns = suffix_hashes(q, hash, start, sizeof(start));
+	for (size_t k = 0; k < ns; k++)
+		prefetch(&ix->dslot[(uint32_t)hash[k] & ix->dmask]);
 	while (ns--) {
-		uint64_t f = rindex_hash_finish(hash[ns]);
-		size_t p = start[ns], sl = len - p;
-		bool sub = p != 0 || q->wildcard;
+		uint64_t f = hash[ns];
+		size_t p = start[ns];
 		for (uint32_t i = (uint32_t)f & ix->dmask; ix->dslot[i].ref; i = (i + 1) & ix->dmask) {
-			if (ix->dslot[i].tag != (uint32_t)(f >> 32))
-				continue;
 			const uint64_t *e = ix->pool + ix->dslot[i].ref - 1;
-			const char *name = (const char *)(e + 1);
-			if (RINDEX_DHDR_NAMELEN(e[0]) != sl || memcmp(name, s + p, sl) != 0)
-				continue;
-			uint32_t nexact = RINDEX_DHDR_NEXACT(e[0]);
-			int labels = RINDEX_DHDR_LABELS(e[0]);
-			const uint64_t *rec = e + 1 + (sl + 1 + 7) / 8;
-			n = put_names(rec, nexact, sub ? RINDEX_MATCH_PARENT : RINDEX_MATCH_DOMAIN, labels,
-				name, out, n, max);
-			if (sub)
-				n = put_names(rec + 2 * nexact, RINDEX_DHDR_NWILD(e[0]), RINDEX_MATCH_WILDCARD,
-					labels, name, out, n, max);
-			break;
+			if (ix->dslot[i].tag == (uint32_t)(f >> 32) && entry_is(e, q->name + p, q->namelen - p)) {
+				emit_entry(ix, e, p != 0 || q->wildcard, out, &n, max);
+				break;
+			}
 		}
 	}
 	return n;
 }
 
-static size_t lookup_asn(const struct rindex *ix, uint32_t asn, struct rindex_match *out,
-	size_t max)
-{
-	if (!ix->aslot)
-		return 0;
-	for (uint32_t i = rindex_asn_slot(asn) & ix->amask; ix->aslot[i].ref; i = (i + 1) & ix->amask) {
-		if (ix->aslot[i].tag != asn)
-			continue;
-		const uint64_t *g = ix->pool + ix->aslot[i].ref - 1;
-		uint32_t cnt = RINDEX_HDR_COUNT(g[0]);
-		for (uint32_t k = 0; k < cnt && k < max; k++) {
-			out[k].team_id = (int64_t)g[1 + 2 * k];
-			out[k].rule_id = (int64_t)g[2 + 2 * k];
-			out[k].how = RINDEX_MATCH_ASN;
-			out[k].prefixlen = 0;
-			out[k].u.asn = asn;
-		}
-		return cnt;
-	}
-	return 0;
-}
-
 size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
 	struct rindex_match *out, size_t max)
 {
+	size_t n = 0;
 	switch (q->kind) {
 	case RINDEX_IPV4:
 		if (!ix->dir4)
@@ -221,12 +311,222 @@ size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
 		rindex_u128 a = v6_key(q->v6);
 		return ip_chain(ix, find6(ix, a), q, a, out, max);
 	}
-	case RINDEX_ASN:
-		return lookup_asn(ix, q->asn, out, max);
+	case RINDEX_ASN: {
+		uint32_t g = ix->aslot ? asn_group(ix, rindex_asn_slot(q->asn) & ix->amask, q->asn) : 0;
+		if (g)
+			emit_asn_group(ix, g, q->asn, out, &n, max);
+		return n;
+	}
 	case RINDEX_DOMAIN:
 		return lookup_domain(ix, q, out, max);
 	default:
 		return 0;
+	}
+}
+
+/* ---- batches: many lookups in flight ---- */
+
+/* One lookup in a batch, run as a small state machine: each step uses
+ * memory asked for (prefetched) by the step before and asks for what the
+ * next step needs, and steps of different lookups take turns, so their
+ * cache misses overlap. Names of more labels or hash candidates than the
+ * state holds are looked up directly. */
+#define BATCH_SUFFIXES 8
+#define BATCH_CANDIDATES 16
+
+enum stage { S_TRIE4, S_TRIE6, S_GROUP, S_ASN, S_ASN_GROUP, S_SLOTS, S_ENTRIES };
+
+struct lane {
+	const struct rindex_query *q;   /* NULL: free */
+	struct rindex_match *out;
+	size_t i, n, max;
+	rindex_u128 a6;
+	uint32_t ref;                   /* trie ref, block or group ref, first slot */
+	int shift;
+	enum stage stage;
+	unsigned nsuf, ncand;
+	uint64_t hash[BATCH_SUFFIXES];
+	uint8_t start[BATCH_SUFFIXES];
+	uint32_t cand[BATCH_CANDIDATES];
+	uint8_t cand_suf[BATCH_CANDIDATES];
+};
+
+/* Ask for what trie ref REF leads to. */
+static void prefetch_ref(const struct rindex *ix, const struct lane *l)
+{
+	uint32_t ref = l->ref;
+	switch (RINDEX_REF_TAG(ref)) {
+	case RINDEX_REF_DIR: {
+		unsigned nib = l->stage == S_TRIE4 ? (l->q->v4 >> (l->shift - RINDEX_DIR_BITS)) & 15 :
+			(unsigned)(l->a6 >> (l->shift - RINDEX_DIR_BITS)) & 15;
+		prefetch((l->stage == S_TRIE4 ? ix->dir4 : ix->dir6) + (ref & RINDEX_REF_PAYLOAD) + nib);
+		break;
+	}
+	case RINDEX_REF_BUCKET:
+		if (l->stage == S_TRIE4)
+			prefetch_bucket4(ix, ref);
+		else
+			prefetch_bucket6(ix, ref);
+		break;
+	default:
+		if (ref)
+			prefetch_ref_words(ix, ref);
+	}
+}
+
+/* Start lookup L; true when it is already complete. */
+static bool lane_start(const struct rindex *ix, struct lane *l)
+{
+	const struct rindex_query *q = l->q;
+	l->n = 0;
+	switch (q->kind) {
+	case RINDEX_IPV4:
+		if (!ix->dir4)
+			return true;
+		l->stage = S_TRIE4;
+		l->a6 = 0;
+		l->ref = ix->dir4[q->v4 >> 16];
+		l->shift = 16;
+		prefetch_ref(ix, l);
+		return false;
+	case RINDEX_IPV6:
+		if (!ix->dir6)
+			return true;
+		l->stage = S_TRIE6;
+		l->a6 = v6_key(q->v6);
+		l->ref = ix->dir6[(uint64_t)(l->a6 >> 64) >> 48];
+		l->shift = 112;
+		prefetch_ref(ix, l);
+		return false;
+	case RINDEX_ASN:
+		if (!ix->aslot)
+			return true;
+		l->stage = S_ASN;
+		l->ref = rindex_asn_slot(q->asn) & ix->amask;
+		prefetch(&ix->aslot[l->ref]);
+		return false;
+	case RINDEX_DOMAIN:
+		if (!ix->dslot || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
+			return true;
+		l->nsuf = (unsigned)suffix_hashes(q, l->hash, l->start, BATCH_SUFFIXES);
+		if (l->nsuf > BATCH_SUFFIXES) {
+			l->n = lookup_domain(ix, q, l->out, l->max);
+			return true;
+		}
+		for (unsigned k = 0; k < l->nsuf; k++)
+			prefetch(&ix->dslot[(uint32_t)l->hash[k] & ix->dmask]);
+		l->stage = S_SLOTS;
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* One step of L; true when it is complete. */
+static bool lane_step(const struct rindex *ix, struct lane *l)
+{
+	const struct rindex_query *q = l->q;
+	switch (l->stage) {
+	case S_TRIE4:
+	case S_TRIE6:
+		if (RINDEX_REF_TAG(l->ref) == RINDEX_REF_DIR) {
+			const uint32_t *dir = l->stage == S_TRIE4 ? ix->dir4 : ix->dir6;
+			l->shift -= RINDEX_DIR_BITS;
+			unsigned nib = l->stage == S_TRIE4 ? (q->v4 >> l->shift) & 15 :
+				(unsigned)(l->a6 >> l->shift) & 15;
+			l->ref = dir[(l->ref & RINDEX_REF_PAYLOAD) + nib];
+			prefetch_ref(ix, l);
+			return false;
+		}
+		if (RINDEX_REF_TAG(l->ref) == RINDEX_REF_BUCKET) {
+			l->ref = l->stage == S_TRIE4 ? bucket4(ix, l->ref, q->v4) : bucket6(ix, l->ref, l->a6);
+			l->stage = S_GROUP;
+			if (l->ref)
+				prefetch_ref_words(ix, l->ref);
+			return !l->ref;
+		}
+		if (!l->ref)
+			return true;
+		l->stage = S_GROUP;     /* a leaf: the group is already asked for */
+		/* fall through */
+	case S_GROUP:
+		l->ref = emit_ip_block(ix, l->ref, q, l->a6, l->out, &l->n, l->max);
+		return !l->ref;
+	case S_ASN:
+		l->ref = asn_group(ix, l->ref, q->asn);
+		if (!l->ref)
+			return true;
+		prefetch_ref_words(ix, l->ref);
+		l->stage = S_ASN_GROUP;
+		return false;
+	case S_ASN_GROUP:
+		emit_asn_group(ix, l->ref, q->asn, l->out, &l->n, l->max);
+		return true;
+	case S_SLOTS:
+		l->ncand = 0;
+		for (unsigned k = l->nsuf; k-- > 0;) {
+			uint64_t f = l->hash[k];
+			for (uint32_t i = (uint32_t)f & ix->dmask; ix->dslot[i].ref; i = (i + 1) & ix->dmask) {
+				if (ix->dslot[i].tag != (uint32_t)(f >> 32))
+					continue;
+				if (l->ncand == BATCH_CANDIDATES) {
+					l->n = lookup_domain(ix, q, l->out, l->max);
+					return true;
+				}
+				prefetch_ref_words(ix, ix->dslot[i].ref);
+				l->cand[l->ncand] = ix->dslot[i].ref;
+				l->cand_suf[l->ncand++] = (uint8_t)k;
+			}
+		}
+		l->stage = S_ENTRIES;
+		return l->ncand == 0;
+	case S_ENTRIES: {
+		unsigned matched = BATCH_SUFFIXES;
+		for (unsigned c = 0; c < l->ncand; c++) {
+			unsigned k = l->cand_suf[c];
+			size_t p = l->start[k];
+			const uint64_t *e = ix->pool + l->cand[c] - 1;
+			if (k == matched || !entry_is(e, q->name + p, q->namelen - p))
+				continue;
+			matched = k;
+			emit_entry(ix, e, p != 0 || q->wildcard, l->out, &l->n, l->max);
+		}
+		return true;
+	}
+	}
+	return true;
+}
+
+void rindex_lookup_batch(const struct rindex *ix, const struct rindex_query *qs, size_t n,
+	struct rindex_match *out, size_t max, size_t *counts)
+{
+	struct lane lanes[RINDEX_BATCH_WINDOW];
+	size_t next = 0, active = 0;
+	for (size_t w = 0; w < RINDEX_BATCH_WINDOW; w++)
+		lanes[w].q = NULL;
+	while (next < n || active) {
+		for (size_t w = 0; w < RINDEX_BATCH_WINDOW; w++) {
+			struct lane *l = &lanes[w];
+			bool done;
+			if (l->q) {
+				done = lane_step(ix, l);
+			} else if (next < n) {
+				l->q = &qs[next];
+				l->i = next;
+				l->out = max ? out + next * max : NULL;
+				l->max = max;
+				next++;
+				active++;
+				done = lane_start(ix, l);
+			} else {
+				continue;
+			}
+			if (done) {
+				counts[l->i] = l->n;
+				l->q = NULL;
+				active--;
+			}
+		}
 	}
 }
 

@@ -188,6 +188,36 @@ static void same_prefix_returns_every_team_in_order(void **state)
 	rindex_free(ix);
 }
 
+/* More rules on one prefix than a block header counts (65535), under a
+ * more specific prefix: all of them, in order. */
+static void many_teams_on_one_prefix(void **state)
+{
+	enum { MANY = 70000 };
+	struct rindex_builder *b = rindex_builder_new();
+	struct rindex_query q;
+	static struct rindex_match m[MANY + 8];
+	assert_int_equal(rindex_add_ipv4(b, 0x0a010000, 16, 1, 1), 0);
+	for (int64_t i = 0; i < MANY; i++)
+		assert_int_equal(rindex_add_ipv4(b, 0x0a000000, 8, 100 + i, 2 + i), 0);
+	assert_int_equal(rindex_add_ipv4(b, 0, 0, 7, MANY + 2), 0);
+	struct rindex *ix = rindex_build(b);
+	rindex_builder_free(b);
+	assert_int_equal(rindex_parse_query("10.1.2.3", &q), 0);
+	assert_int_equal(rindex_lookup(ix, &q, m, MANY + 8), MANY + 2);
+	assert_int_equal(m[0].rule_id, 1);
+	assert_int_equal(m[0].prefixlen, 16);
+	for (int64_t i = 0; i < MANY; i++)
+		if (m[1 + i].rule_id != 2 + i || m[1 + i].prefixlen != 8)
+			fail_msg("match %lld is rule %lld /%d", (long long)(1 + i), (long long)m[1 + i].rule_id,
+				m[1 + i].prefixlen);
+	assert_int_equal(m[MANY + 1].rule_id, MANY + 2);
+	assert_int_equal(m[MANY + 1].prefixlen, 0);
+	assert_int_equal(rindex_parse_query("10.2.0.0/16", &q), 0);
+	assert_int_equal(rindex_lookup(ix, &q, m, 4), MANY + 1);
+	assert_int_equal(m[0].rule_id, 2);
+	rindex_free(ix);
+}
+
 static void domains_longest_suffix_then_exact_before_wildcard(void **state)
 {
 	static const struct rule rules[] = {
@@ -251,6 +281,43 @@ static void asn_exact(void **state)
 	assert_string_equal(show(ix, "0"), "5 AS0");
 	assert_string_equal(show(ix, "AS65546"), "6 AS65546");
 	assert_string_equal(show(ix, "64502"), "");
+	rindex_free(ix);
+}
+
+static void batch_answers_as_single_lookups(void **state)
+{
+	static const struct rule rules[] = {
+		{ "10.0.0.0/8", 1 }, { "10.1.0.0/16", 2 }, { "2001:db8::/32", 3 }, { "AS64500", 4 },
+		{ "example.jp", 5 }, { "*.example.jp", 6 }, { "10.1.0.0/16", 7 },
+	};
+	static const char *const texts[] = {
+		"10.1.2.3", "2001:db8::1", "AS64500", "a.b.c.d.e.f.g.h.i.example.jp", "example.jp",
+		"192.0.2.1", "www.example.jp", "10.9.9.9", "AS1", "example.com",
+	};
+	enum { N = sizeof(texts) / sizeof(texts[0]) };
+	struct rindex *ix = BUILD(rules);
+	struct rindex_query qs[N + 1];
+	struct rindex_match out[(N + 1) * 4], one[4];
+	size_t counts[N + 1];
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(rindex_parse_query(texts[i], &qs[i]), 0);
+	memset(&qs[N], 0, sizeof(qs[N]));           /* no kind: no match */
+	rindex_lookup_batch(ix, qs, N + 1, out, 4, counts);
+	for (size_t i = 0; i < N; i++) {
+		size_t n = rindex_lookup(ix, &qs[i], one, 4);
+		assert_int_equal(counts[i], n);
+		for (size_t k = 0; k < n && k < 4; k++) {
+			assert_int_equal(out[i * 4 + k].rule_id, one[k].rule_id);
+			assert_int_equal(out[i * 4 + k].how, one[k].how);
+		}
+	}
+	assert_int_equal(counts[0], 3);
+	assert_int_equal(counts[3], 2);
+	assert_int_equal(counts[N], 0);
+	/* Only counting. */
+	rindex_lookup_batch(ix, qs, N, NULL, 0, counts);
+	assert_int_equal(counts[0], 3);
+	assert_int_equal(counts[5], 0);
 	rindex_free(ix);
 }
 
@@ -494,9 +561,11 @@ int main(void)
 		cmocka_unit_test(ipv6_nested_and_extremes),
 		cmocka_unit_test(ipv4_mapped_ipv6_is_ipv4),
 		cmocka_unit_test(same_prefix_returns_every_team_in_order),
+		cmocka_unit_test(many_teams_on_one_prefix),
 		cmocka_unit_test(domains_longest_suffix_then_exact_before_wildcard),
 		cmocka_unit_test(domains_added_through_the_builder),
 		cmocka_unit_test(asn_exact),
+		cmocka_unit_test(batch_answers_as_single_lookups),
 		cmocka_unit_test(empty_index_finds_nothing),
 		cmocka_unit_test(queries_are_classified),
 		cmocka_unit_test(malformed_queries_say_why),

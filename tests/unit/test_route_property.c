@@ -30,6 +30,7 @@ struct model {
 };
 
 static uint64_t rng;
+static bool wide_ids;           /* ids beyond 32 bits: two-word records */
 
 static uint64_t rnd(void)
 {
@@ -112,6 +113,10 @@ static void random_rule(struct rindex_builder *b, struct model *m, size_t i, con
 	}
 	m[i].team = 1 + below(30);
 	m[i].rule = (int64_t)i + 1;
+	if (wide_ids) {
+		m[i].team = below(2) ? -m[i].team : m[i].team << 33;
+		m[i].rule += (int64_t)1 << 40;
+	}
 	u128 host = m[i].addr;
 	if (m[i].kind == RINDEX_IPV4 || m[i].kind == RINDEX_IPV6)
 		m[i].addr &= ~host_mask(m[i].len, m[i].kind == RINDEX_IPV4 ? 32 : 128);
@@ -223,7 +228,7 @@ static void random_query(struct rindex_query *q, u128 *qa, const u128 *b4, const
 		q->asn = below(10) ? below(22) : UINT32_MAX;
 		return;
 	default:
-		random_name(text, sizeof(text) - 1, 5, true);
+		random_name(text, sizeof(text) - 1, below(8) ? 5 : 12, true);
 		if (below(4) == 0)
 			strcat(text, ".");
 		int rc = rindex_parse_query(text, q);
@@ -249,28 +254,15 @@ static void describe(const struct rindex_query *q, char *buf, size_t size)
 }
 
 #define MAX_MATCHES 4096
+#define BATCH_MAX 64
 
-static void compare(const struct model *rules, size_t nrules, const struct rindex *ix,
-	const struct rindex_query *q, u128 qa, uint64_t seed, int round)
+/* GOT[0..min(MAX, NW)) must be WANT's first entries, and NG == NW. */
+static void check(const struct expect *want, size_t nw, const struct rindex_match *got, size_t ng,
+	size_t max, const char *what, const char *qtext, uint64_t seed, int round)
 {
-	static struct expect want[MAX_MATCHES];
-	static struct rindex_match got[MAX_MATCHES];
-	char qtext[300];
-	size_t nw = 0;
-	for (size_t i = 0; i < nrules; i++) {
-		enum rindex_how how = model_match(&rules[i], q, qa);
-		if (how) {
-			assert_true(nw < MAX_MATCHES);
-			want[nw++] = (struct expect){ &rules[i], how };
-		}
-	}
-	qsort(want, nw, sizeof(want[0]), expect_cmp);
-	size_t max = below(8) ? MAX_MATCHES : below((uint32_t)nw + 2);
-	size_t ng = rindex_lookup(ix, q, got, max);
-	describe(q, qtext, sizeof(qtext));
 	if (ng != nw)
-		fail_msg("seed %llu round %d: %s: %zu matches, brute force %zu",
-			(unsigned long long)seed, round, qtext, ng, nw);
+		fail_msg("seed %llu round %d: %s %s: %zu matches, brute force %zu",
+			(unsigned long long)seed, round, what, qtext, ng, nw);
 	for (size_t i = 0; i < nw && i < max; i++) {
 		const struct model *r = want[i].r;
 		const struct rindex_match *g = &got[i];
@@ -289,12 +281,36 @@ static void compare(const struct model *rules, size_t nrules, const struct rinde
 		if (!same) {
 			char gt[300];
 			rindex_match_format(g, gt, sizeof(gt));
-			fail_msg("seed %llu round %d: %s: match %zu is rule %lld (%s, team %lld), "
-				"brute force says rule %lld (team %lld)", (unsigned long long)seed, round, qtext, i,
-				(long long)g->rule_id, gt, (long long)g->team_id, (long long)r->rule,
+			fail_msg("seed %llu round %d: %s %s: match %zu is rule %lld (%s, team %lld), "
+				"brute force says rule %lld (team %lld)", (unsigned long long)seed, round, what,
+				qtext, i, (long long)g->rule_id, gt, (long long)g->team_id, (long long)r->rule,
 				(long long)r->team);
 		}
 	}
+}
+
+/* Q's matches, from rindex_lookup (with a random number of slots) and
+ * from the batch (BATCH, NBATCH), against the brute force. */
+static void compare(const struct model *rules, size_t nrules, const struct rindex *ix,
+	const struct rindex_query *q, u128 qa, const struct rindex_match *batch, size_t nbatch,
+	uint64_t seed, int round)
+{
+	static struct expect want[MAX_MATCHES];
+	static struct rindex_match got[MAX_MATCHES];
+	char qtext[300];
+	size_t nw = 0;
+	for (size_t i = 0; i < nrules; i++) {
+		enum rindex_how how = model_match(&rules[i], q, qa);
+		if (how) {
+			assert_true(nw < MAX_MATCHES);
+			want[nw++] = (struct expect){ &rules[i], how };
+		}
+	}
+	qsort(want, nw, sizeof(want[0]), expect_cmp);
+	describe(q, qtext, sizeof(qtext));
+	size_t max = below(8) ? MAX_MATCHES : below((uint32_t)nw + 2);
+	check(want, nw, got, rindex_lookup(ix, q, got, max), max, "lookup", qtext, seed, round);
+	check(want, nw, batch, nbatch, BATCH_MAX, "batch", qtext, seed, round);
 }
 
 static uint64_t property_seed(void)
@@ -314,6 +330,10 @@ static void lookup_agrees_with_brute_force(void **state)
 	enum { ROUNDS = 200, QUERIES = 400 };
 	uint64_t seed = property_seed();
 	static struct model rules[3000];
+	static struct rindex_query queries[QUERIES];
+	static u128 qa[QUERIES];
+	static struct rindex_match batch[QUERIES * BATCH_MAX];
+	static size_t counts[QUERIES];
 	long checked = 0;
 	print_message("property seed %llu (RINDEX_SEED=%llu to replay)\n", (unsigned long long)seed,
 		(unsigned long long)seed);
@@ -326,27 +346,26 @@ static void lookup_agrees_with_brute_force(void **state)
 		}
 		if (round % 3 == 0)
 			b4[1] = b4[0] ^ 0x100;      /* neighbours in one /16 */
+		wide_ids = round % 4 == 3;
 		size_t n = 1 + below(round % 10 == 9 ? 3000 : 150);
 		struct rindex_builder *b = rindex_builder_new();
 		for (size_t i = 0; i < n; i++)
 			random_rule(b, rules, i, b4, b6);
 		struct rindex *ix = rindex_build(b);
 		assert_non_null(ix);
+		for (int k = 0; k < QUERIES; k++)
+			random_query(&queries[k], &qa[k], b4, b6);
+		rindex_lookup_batch(ix, queries, QUERIES, batch, BATCH_MAX, counts);
 		for (int k = 0; k < QUERIES; k++) {
-			struct rindex_query q;
-			u128 qa = 0;
-			random_query(&q, &qa, b4, b6);
-			compare(rules, n, ix, &q, qa, seed, round);
+			compare(rules, n, ix, &queries[k], qa[k], batch + k * BATCH_MAX, counts[k], seed, round);
 			checked++;
 		}
 		/* Rebuilding from the same builder gives the same answers. */
 		if (round % 20 == 0) {
 			rindex_free(ix);
 			ix = rindex_build(b);
-			struct rindex_query q;
-			u128 qa = 0;
-			random_query(&q, &qa, b4, b6);
-			compare(rules, n, ix, &q, qa, seed, round);
+			rindex_lookup_batch(ix, queries, 1, batch, BATCH_MAX, counts);
+			compare(rules, n, ix, &queries[0], qa[0], batch, counts[0], seed, round);
 		}
 		rindex_builder_free(b);
 		rindex_free(ix);
