@@ -285,33 +285,20 @@ static int ip_rule_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Build time: one distinct prefix. */
-struct group {
-	uint32_t first, count;      /* its rules, r[first .. first + count) */
-	uint32_t parent;            /* number + 1 of the longest group containing it */
-	uint32_t block;             /* ref of its chain block, once written */
-	uint8_t len;
-};
-
-/* Sort R into groups of one distinct prefix, link each to its parent,
- * and list the intervals of the most specific group at each address (as
- * group number + 1). Sorted by start then length, containing prefixes
- * come before the ones they contain, so a stack of open prefixes gives
- * both. */
-static int ip_groups(struct ip_rule *r, size_t n, int width, struct intervals *iv,
-	struct group **groups, size_t *ngroups)
+/* Sort R, write one group per distinct prefix into the pool (parents
+ * linked), and the intervals of the most specific group at each address.
+ * Sorted by start then length, containing prefixes come before the ones
+ * they contain, so a stack of open prefixes gives both. */
+static int ip_groups(struct pool *pl, struct ip_rule *r, size_t n, int width,
+	struct intervals *iv)
 {
 	struct open {
 		rindex_u128 end;
-		uint32_t g;
+		uint32_t ref;
 	} stack[129];
-	size_t sp = 0, ng = 0;
+	size_t sp = 0;
 	rindex_u128 top = rindex_host_mask(0, width);
-	struct group *gs = malloc(n * sizeof(*gs));
 
-	*groups = gs;
-	if (!gs)
-		return -1;
 	qsort(r, n, sizeof(*r), ip_rule_cmp);
 	if (emit(iv, 0, 0) < 0)
 		return -1;
@@ -321,76 +308,26 @@ static int ip_groups(struct ip_rule *r, size_t n, int width, struct intervals *i
 		rindex_u128 s = r[i].addr;
 		while (sp && stack[sp - 1].end < s) {
 			sp--;
-			if (emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].g : 0) < 0)
+			if (emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].ref : 0) < 0)
 				return -1;
 		}
-		gs[ng] = (struct group){ .first = (uint32_t)i, .count = (uint32_t)(j - i),
-			.parent = sp ? stack[sp - 1].g : 0, .len = r[i].len };
-		uint32_t g = (uint32_t)++ng;
-		if (emit(iv, s, g) < 0)
+		size_t off = pool_take(pl, 1 + pl->rw * (j - i));
+		if (off == SIZE_MAX)
 			return -1;
-		stack[sp++] = (struct open){ s | rindex_host_mask(r[i].len, width), g };
+		uint32_t parent = sp ? stack[sp - 1].ref : 0;
+		pl->w[off] = parent | (uint64_t)r[i].len << 32 | (uint64_t)(j - i) << 40;
+		for (size_t k = i; k < j; k++)
+			put_record(pl, pl->w + off + 1, k - i, r[k].team, r[k].rule);
+		uint32_t ref = (uint32_t)off + 1;
+		if (emit(iv, s, ref) < 0)
+			return -1;
+		stack[sp++] = (struct open){ s | rindex_host_mask(r[i].len, width), ref };
 	}
 	while (sp) {
 		sp--;
-		if (stack[sp].end != top && emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].g : 0) < 0)
+		if (stack[sp].end != top && emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].ref : 0) < 0)
 			return -1;
 	}
-	*ngroups = ng;
-	return 0;
-}
-
-/* Write each group's chain block (layout: route_index_int.h): its own
- * records, then its nearest ancestors' while they add up to at most
- * RINDEX_INLINE_RECORDS, then a link to the block of the first ancestor
- * left out. Parents come first, so that block is already written. Then
- * the intervals name blocks instead of group numbers. */
-static int ip_blocks(struct pool *pl, const struct ip_rule *r, struct group *gs, size_t ng,
-	struct intervals *iv)
-{
-	for (size_t gi = 0; gi < ng; gi++) {
-		uint32_t lev[RINDEX_INLINE_RECORDS + 2], cnt[RINDEX_INLINE_RECORDS + 2];
-		unsigned nlev = 0;
-		size_t total = gs[gi].count, budget = RINDEX_INLINE_RECORDS;
-		uint32_t a = gs[gi].parent;
-		/* The group's own records: 16 bits of count in the header, the
-		 * rest (if ever) as a second level of the same length. */
-		lev[nlev] = (uint32_t)gi;
-		cnt[nlev++] = total < 0xffff ? (uint32_t)total : 0xffff;
-		if (total > 0xffff) {
-			lev[nlev] = (uint32_t)gi;
-			cnt[nlev++] = (uint32_t)total - 0xffff;
-		}
-		for (; a && gs[a - 1].count <= budget; a = gs[a - 1].parent) {
-			budget -= gs[a - 1].count;
-			total += gs[a - 1].count;
-			lev[nlev] = a - 1;
-			cnt[nlev++] = gs[a - 1].count;
-		}
-		size_t off = pool_take(pl, 1 + nlev / 2 + pl->rw * total);
-		if (off == SIZE_MAX)
-			return -1;
-		uint64_t *w = pl->w + off;
-		w[0] = (a ? gs[a - 1].block : 0) | (uint64_t)nlev << 32 | (uint64_t)gs[gi].len << 40 |
-			(uint64_t)cnt[0] << 48;
-		for (unsigned k = 1; k < nlev; k++) {
-			uint64_t e = (uint64_t)gs[lev[k]].len << 24 | cnt[k];
-			if (k & 1)
-				w[1 + (k - 1) / 2] = e;
-			else
-				w[1 + (k - 1) / 2] |= e << 32;
-		}
-		uint64_t *rec = w + 1 + nlev / 2;
-		size_t at = 0;
-		for (unsigned k = 0; k < nlev; k++) {
-			size_t from = gs[lev[k]].first + (k == 1 && lev[1] == gi ? 0xffff : 0);
-			for (size_t i = from; i < from + cnt[k]; i++)
-				put_record(pl, rec, at++, r[i].team, r[i].rule);
-		}
-		gs[gi].block = (uint32_t)off + 1;
-	}
-	for (size_t i = 0; i < iv->n; i++)
-		iv->val[i] = iv->val[i] ? gs[iv->val[i] - 1].block : 0;
 	return 0;
 }
 
@@ -528,17 +465,10 @@ static int build_ip(struct rindex *ix, struct pool *pl, struct ip_rule *r, size_
 {
 	struct intervals iv = { 0 };
 	struct trie t = { .width = width, .iv = &iv };
-	struct group *groups = NULL;
-	size_t ngroups = 0;
 	int rc = -1;
 	if (!n)
 		return 0;
-	if (ip_groups(r, n, width, &iv, &groups, &ngroups) < 0 ||
-		ip_blocks(pl, r, groups, ngroups, &iv) < 0)
-		goto out;
-	free(groups);
-	groups = NULL;
-	if (trie_build(&t) < 0)
+	if (ip_groups(pl, r, n, width, &iv) < 0 || trie_build(&t) < 0)
 		goto out;
 	if (width == 32) {
 		ix->dir4 = fit(t.dir, t.ndir, sizeof(*t.dir));
@@ -556,7 +486,6 @@ static int build_ip(struct rindex *ix, struct pool *pl, struct ip_rule *r, size_
 	t.b64 = NULL;
 	rc = 0;
 out:
-	free(groups);
 	free(t.dir);
 	free(t.b16);
 	free(t.b64);

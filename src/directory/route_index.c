@@ -140,51 +140,39 @@ static rindex_u128 v6_key(const uint8_t b[16])
 	return (rindex_u128)be64toh(hi) << 64 | be64toh(lo);
 }
 
-/* Report the levels of IP chain block B no longer than the query's
- * prefix, after the *N matches already reported; return the block it
- * continues in (asked for already), or 0. */
-static inline uint32_t emit_ip_block(const struct rindex *ix, uint32_t b,
+/* Report IP group G's records after the *N already reported, if its
+ * prefix is no longer than the query's; return its parent (asked for). */
+static inline uint32_t emit_ip_group(const struct rindex *ix, uint32_t g,
 	const struct rindex_query *q, rindex_u128 a6, struct rindex_match *out, size_t *n, size_t max)
 {
-	const uint64_t *w = ix->pool + b - 1;
-	uint64_t h = w[0];
-	uint32_t cont = RINDEX_BLK_CONT(h), cnt = RINDEX_BLK_COUNT0(h);
-	unsigned nlev = RINDEX_BLK_NLEV(h);
-	const uint64_t *rec = w + 1 + nlev / 2;
-	int len = RINDEX_BLK_LEN0(h);
-	if (cont)
-		prefetch(ix->pool + cont - 1);
-	for (unsigned lv = 0; lv < nlev; lv++) {
-		if (lv) {
-			uint32_t e = (uint32_t)(w[1 + (lv - 1) / 2] >> ((lv - 1) & 1 ? 32 : 0));
-			len = (int)(e >> 24);
-			cnt = e & 0xffffff;
+	uint64_t h = ix->pool[g - 1];
+	uint32_t parent = RINDEX_HDR_PARENT(h), cnt = RINDEX_HDR_COUNT(h);
+	int len = RINDEX_HDR_LEN(h);
+	if (parent)
+		prefetch(ix->pool + parent - 1);
+	if (len > q->prefixlen)
+		return parent;
+	for (uint32_t k = 0; k < cnt && *n + k < max; k++) {
+		struct rindex_match *m = &out[*n + k];
+		read_record(ix, ix->pool + g, k, m);
+		m->prefixlen = len;
+		if (q->kind == RINDEX_IPV6) {
+			rindex_u128 net = a6 & ~rindex_host_mask(len, 128);
+			uint64_t hi = htobe64((uint64_t)(net >> 64)), lo = htobe64((uint64_t)net);
+			m->how = RINDEX_MATCH_IPV6;
+			memcpy(m->u.v6, &hi, 8);
+			memcpy(m->u.v6 + 8, &lo, 8);
+		} else {
+			m->how = RINDEX_MATCH_IPV4;
+			m->u.v4 = q->v4 & (uint32_t)~rindex_host_mask(len, 32);
 		}
-		if (len <= q->prefixlen) {
-			for (uint32_t k = 0; k < cnt && *n + k < max; k++) {
-				struct rindex_match *m = &out[*n + k];
-				read_record(ix, rec, k, m);
-				m->prefixlen = len;
-				if (q->kind == RINDEX_IPV6) {
-					rindex_u128 net = a6 & ~rindex_host_mask(len, 128);
-					uint64_t hi = htobe64((uint64_t)(net >> 64)), lo = htobe64((uint64_t)net);
-					m->how = RINDEX_MATCH_IPV6;
-					memcpy(m->u.v6, &hi, 8);
-					memcpy(m->u.v6 + 8, &lo, 8);
-				} else {
-					m->how = RINDEX_MATCH_IPV4;
-					m->u.v4 = q->v4 & (uint32_t)~rindex_host_mask(len, 32);
-				}
-			}
-			*n += cnt;
-		}
-		rec += (size_t)cnt * ix->rw;
 	}
-	return cont;
+	*n += cnt;
+	return parent;
 }
 
-/* Ask for a block, group or entry: its first 64 bytes, which may span
- * two cache lines. */
+/* Ask for a group or entry: its first 64 bytes, which may span two
+ * cache lines. */
 static inline void prefetch_ref_words(const struct rindex *ix, uint32_t ref)
 {
 	const char *p = (const char *)(ix->pool + ref - 1);
@@ -192,21 +180,21 @@ static inline void prefetch_ref_words(const struct rindex *ix, uint32_t ref)
 	prefetch(p + 63);
 }
 
-static size_t ip_chain(const struct rindex *ix, uint32_t b, const struct rindex_query *q,
+static size_t ip_chain(const struct rindex *ix, uint32_t g, const struct rindex_query *q,
 	rindex_u128 a6, struct rindex_match *out, size_t max)
 {
 	size_t n = 0;
-	if (b)
-		prefetch_ref_words(ix, b);
-	while (b)
-		b = emit_ip_block(ix, b, q, a6, out, &n, max);
+	if (g)
+		prefetch_ref_words(ix, g);
+	while (g)
+		g = emit_ip_group(ix, g, q, a6, out, &n, max);
 	return n;
 }
 
 static void emit_asn_group(const struct rindex *ix, uint32_t g, uint32_t asn,
 	struct rindex_match *out, size_t *n, size_t max)
 {
-	uint32_t cnt = RINDEX_AHDR_COUNT(ix->pool[g - 1]);
+	uint32_t cnt = RINDEX_HDR_COUNT(ix->pool[g - 1]);
 	for (uint32_t k = 0; k < cnt && k < max; k++) {
 		read_record(ix, ix->pool + g, k, &out[k]);
 		out[k].how = RINDEX_MATCH_ASN;
@@ -334,14 +322,14 @@ size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
 #define BATCH_SUFFIXES 8
 #define BATCH_CANDIDATES 16
 
-enum stage { S_TRIE4, S_TRIE6, S_GROUP, S_ASN, S_ASN_GROUP, S_SLOTS, S_ENTRIES };
+enum stage { S_ROOT4, S_ROOT6, S_TRIE4, S_TRIE6, S_GROUP, S_ASN, S_ASN_GROUP, S_SLOTS, S_ENTRIES };
 
 struct lane {
 	const struct rindex_query *q;   /* NULL: free */
 	struct rindex_match *out;
 	size_t i, n, max;
 	rindex_u128 a6;
-	uint32_t ref;                   /* trie ref, block or group ref, first slot */
+	uint32_t ref;                   /* trie ref, group ref or first slot */
 	int shift;
 	enum stage stage;
 	unsigned nsuf, ncand;
@@ -378,25 +366,22 @@ static void prefetch_ref(const struct rindex *ix, const struct lane *l)
 static bool lane_start(const struct rindex *ix, struct lane *l)
 {
 	const struct rindex_query *q = l->q;
+	size_t ns;
 	l->n = 0;
 	switch (q->kind) {
 	case RINDEX_IPV4:
 		if (!ix->dir4)
 			return true;
-		l->stage = S_TRIE4;
+		l->stage = S_ROOT4;
 		l->a6 = 0;
-		l->ref = ix->dir4[q->v4 >> 16];
-		l->shift = 16;
-		prefetch_ref(ix, l);
+		prefetch(ix->dir4 + (q->v4 >> 16));
 		return false;
 	case RINDEX_IPV6:
 		if (!ix->dir6)
 			return true;
-		l->stage = S_TRIE6;
+		l->stage = S_ROOT6;
 		l->a6 = v6_key(q->v6);
-		l->ref = ix->dir6[(uint64_t)(l->a6 >> 64) >> 48];
-		l->shift = 112;
-		prefetch_ref(ix, l);
+		prefetch(ix->dir6 + ((uint64_t)(l->a6 >> 64) >> 48));
 		return false;
 	case RINDEX_ASN:
 		if (!ix->aslot)
@@ -408,11 +393,12 @@ static bool lane_start(const struct rindex *ix, struct lane *l)
 	case RINDEX_DOMAIN:
 		if (!ix->dslot || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
 			return true;
-		l->nsuf = (unsigned)suffix_hashes(q, l->hash, l->start, BATCH_SUFFIXES);
-		if (l->nsuf > BATCH_SUFFIXES) {
+		ns = suffix_hashes(q, l->hash, l->start, BATCH_SUFFIXES);
+		if (ns == SIZE_MAX) {
 			l->n = lookup_domain(ix, q, l->out, l->max);
 			return true;
 		}
+		l->nsuf = (unsigned)ns;
 		for (unsigned k = 0; k < l->nsuf; k++)
 			prefetch(&ix->dslot[(uint32_t)l->hash[k] & ix->dmask]);
 		l->stage = S_SLOTS;
@@ -427,6 +413,18 @@ static bool lane_step(const struct rindex *ix, struct lane *l)
 {
 	const struct rindex_query *q = l->q;
 	switch (l->stage) {
+	case S_ROOT4:
+		l->stage = S_TRIE4;
+		l->ref = ix->dir4[q->v4 >> 16];
+		l->shift = 16;
+		prefetch_ref(ix, l);
+		return false;
+	case S_ROOT6:
+		l->stage = S_TRIE6;
+		l->ref = ix->dir6[(uint64_t)(l->a6 >> 64) >> 48];
+		l->shift = 112;
+		prefetch_ref(ix, l);
+		return false;
 	case S_TRIE4:
 	case S_TRIE6:
 		if (RINDEX_REF_TAG(l->ref) == RINDEX_REF_DIR) {
@@ -450,7 +448,7 @@ static bool lane_step(const struct rindex *ix, struct lane *l)
 		l->stage = S_GROUP;     /* a leaf: the group is already asked for */
 		/* fall through */
 	case S_GROUP:
-		l->ref = emit_ip_block(ix, l->ref, q, l->a6, l->out, &l->n, l->max);
+		l->ref = emit_ip_group(ix, l->ref, q, l->a6, l->out, &l->n, l->max);
 		return !l->ref;
 	case S_ASN:
 		l->ref = asn_group(ix, l->ref, q->asn);

@@ -5,10 +5,8 @@
  *
  * Everything a match reports lives in one array of 64-bit words, the pool:
  *
- *   IP chain block (one per distinct prefix): header, extra levels,
- *                                    then the records of every level
- *       header = cont | nlev << 32 | len0 << 40 | count0 << 48
- *       extra level k = 1..nlev-1: uint32 len << 24 | count, two a word
+ *   IP group (one distinct prefix):  header, then COUNT records
+ *       header = parent group | len << 32 | count << 40
  *   AS group (one AS number):        header (count << 40), then records
  *   domain entry (one name):         header, name + NUL padded to words,
  *                                    then NEXACT records, then NWILD records
@@ -17,13 +15,12 @@
  *            fits 32 bits, else team_id, rule_id (two words); records come
  *            in the order the rules were added
  *
- * A block, group or entry is named by its word offset + 1 ("ref"; 0 is
- * none). A prefix's chain block holds, as levels from the longest prefix
- * down, its own records and copies of its nearest ancestors' (the prefixes
- * that contain it) as long as these add up to RINDEX_INLINE_RECORDS at
- * most; CONT names the block of the first ancestor left out. So most
- * lookups find every match in one block, one cache miss, while a prefix
- * with many ancestors' rules costs no more than that bound in copies.
+ * A group or entry is named by its word offset + 1 ("ref"; 0 is none).
+ * The parent of an IP group is the longest distinct prefix that contains
+ * it, so one lookup finds the most specific group and follows parents.
+ * (Copying the nearest ancestors' records into each group, to save those
+ * dependent misses, was measured: a quarter more memory for 1 M prefixes
+ * and no gain the benchmark could tell from noise.)
  *
  * IP addresses map to groups through a range trie per family. The address
  * space is cut into intervals over which the most specific prefix does not
@@ -63,12 +60,9 @@ __extension__ typedef unsigned __int128 rindex_u128;
 #define RINDEX_ROOT_BITS 16
 #define RINDEX_DIR_BITS 4
 
-#define RINDEX_INLINE_RECORDS 3
-#define RINDEX_BLK_CONT(h) ((uint32_t)(h))
-#define RINDEX_BLK_NLEV(h) ((unsigned)(((h) >> 32) & 0xff))
-#define RINDEX_BLK_LEN0(h) ((int)(((h) >> 40) & 0xff))
-#define RINDEX_BLK_COUNT0(h) ((uint32_t)((h) >> 48))
-#define RINDEX_AHDR_COUNT(h) ((uint32_t)((h) >> 40))
+#define RINDEX_HDR_COUNT(h) ((uint32_t)((h) >> 40))
+#define RINDEX_HDR_PARENT(h) ((uint32_t)(h))
+#define RINDEX_HDR_LEN(h) ((int)(((h) >> 32) & 0xff))
 #define RINDEX_DHDR_NAMELEN(h) ((size_t)((h) & 0xff))
 #define RINDEX_DHDR_LABELS(h) ((int)(((h) >> 8) & 0xff))
 #define RINDEX_DHDR_NEXACT(h) ((uint32_t)(((h) >> 16) & 0xffffff))

@@ -188,8 +188,8 @@ static void same_prefix_returns_every_team_in_order(void **state)
 	rindex_free(ix);
 }
 
-/* More rules on one prefix than a block header counts (65535), under a
- * more specific prefix: all of them, in order. */
+/* Seventy thousand teams on one prefix, under a more specific prefix
+ * and over /0: every one of them, in order. */
 static void many_teams_on_one_prefix(void **state)
 {
 	enum { MANY = 70000 };
