@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "db/migrate.h"
+#include "directory/lookup.h"
 #include "directory/team.h"
 #include "http/server.h"
 #include "web/render.h"
@@ -85,7 +86,13 @@ static int serve_run(int argc, char **argv)
 		return 1;
 	}
 	db_close(&db);
+	if (lookup_start(cfg.db_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa serve: %s\n", err);
+		web_free();
+		return 1;
+	}
 	int rc = srv_run(&cfg);
+	lookup_stop();
 	web_free();
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "core/json_writer.h"
 #include "directory/directory_http.h"
 #include "directory/fields.h"
+#include "directory/lookup.h"
 #include "directory/team_store.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -490,6 +491,8 @@ static void team_patch(struct ctx *c)
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
+	if (ch.rules_set)
+		lookup_changed();
 	reply_team(c, 200, t.id);
 }
 

@@ -6,5 +6,6 @@
 extern const struct route directory_api_routes[];
 extern const struct route directory_edit_routes[];
 extern const struct route directory_page_routes[];
+extern const struct route lookup_routes[];
 
 #endif

@@ -19,5 +19,6 @@ const struct route *const route_tables[] = {
 	directory_api_routes,
 	directory_edit_routes,
 	directory_page_routes,
+	lookup_routes,
 	NULL,
 };

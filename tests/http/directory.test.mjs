@@ -237,4 +237,37 @@ test('freshness: a record is overdue until its team confirms it, and again after
   assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'team.confirm'"), '1');
 });
 
+test('lookup: most specific first, hidden rules never match, and "none" differs from "bad query"', async () => {
+  const sec = await bearerFor('sec@example.jp');
+  assert.equal((await patch(sec, 'nca-sec', { constituency: [{ kind: 'cidr', value: '192.0.2.0/24' }, { kind: 'domain', value: 'example.jp' }, { kind: 'asn', value: 'AS64500' }] })).status, 200);
+  assert.equal((await patch(sec, 'bank-csirt', { constituency: [{ kind: 'cidr', value: '192.0.2.128/25' }, { kind: 'domain', value: '*.bank.example.jp' }, { kind: 'cidr', value: '198.51.100.0/24', visibility: 'members' }] })).status, 200);
+  const anon = new CookieJar();
+  const look = async (qs, jar = anon) => {
+    for (let i = 0; i < 50; i++) {   // the router rebuilds in the background after a change
+      const r = await srv.request(`/api/v1/lookup?${qs}`, { jar });
+      if (r.status !== 200 || r.json.found || i === 49) return r;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return null;
+  };
+  const ip = await look('ip=192.0.2.200');
+  assert.deepEqual(ip.json.matches.map((m) => [m.team.slug, m.rule]), [['bank-csirt', '192.0.2.128/25'], ['nca-sec', '192.0.2.0/24']]);
+  const dom = await look('domain=www.bank.example.jp');
+  assert.deepEqual(dom.json.matches.map((m) => [m.team.slug, m.how]), [['bank-csirt', 'wildcard_domain'], ['nca-sec', 'parent_domain']]);
+  assert.deepEqual((await look('asn=64500')).json.matches.map((m) => m.team.slug).sort(), ['nca-sec', 'team-a'], 'team-a holds AS64500 since the edit above');
+  const hidden = await srv.request('/api/v1/lookup?ip=198.51.100.7', { jar: anon });
+  assert.equal(hidden.status, 200);
+  assert.equal(hidden.json.found, false, 'a members-only rule does not route for the public');
+  const members = await look('ip=198.51.100.7', await as('other@example.jp'));
+  assert.equal(members.json.matches[0].team.slug, 'bank-csirt');
+  const none = await srv.request('/api/v1/lookup?ip=203.0.113.9', { jar: anon });
+  assert.equal(none.status, 200);
+  assert.deepEqual([none.json.found, none.json.matches.length], [false, 0]);
+  for (const [qs, field] of [['ip=192.0.2.300', 'ip'], ['asn=AS0', 'asn'], ['domain=a..jp', 'domain'], ['', 'ip'], ['ip=192.0.2.1&asn=1', 'asn'], ['ip=192.0.2.1/24', 'ip']]) {
+    const bad = await srv.request(`/api/v1/lookup?${qs}`, { jar: anon });
+    assert.equal(bad.status, 400, qs);
+    assert.ok(field in apiError(bad).fields, `${qs}: ${JSON.stringify(apiError(bad).fields)}`);
+  }
+});
+
 stopTest(srv);
