@@ -311,5 +311,28 @@ same "$(cat "$T/out")" "audit log: chain broken at row 2 (2 rows checked)" "audi
 run audit verify --db "$T/missing.db"
 expect 1 "audit verify of a missing database fails"
 
+# --- lookup -------------------------------------------------------------------
+
+L="$T/lookup.db"
+run migrate --db "$L"
+q_l() { sqlite3 "$L" "$1"; }
+q_l "INSERT INTO teams (id, slug, name_en, created_at, updated_at) VALUES (1, 'nca', 'NCA', 0, 0), (2, 'bank', 'Bank', 0, 0);
+     INSERT INTO team_constituency (team_id, kind, value, visibility) VALUES
+       (1, 'cidr', '192.0.2.0/24', 'public'), (2, 'cidr', '192.0.2.128/25', 'secretariat'),
+       (1, 'domain', 'example.jp', 'public'), (2, 'asn', 'AS64500', 'public')"
+run lookup --db "$L" 192.0.2.200 www.example.jp AS64500 203.0.113.9
+expect 0 "lookup of good queries"
+same "$(sed -n 1p "$T/out")" "$(printf '192.0.2.200\tbank\t192.0.2.128/25\tBank')" "the most specific prefix comes first"
+same "$(sed -n 2p "$T/out")" "$(printf '192.0.2.200\tnca\t192.0.2.0/24\tNCA')" "then the covering prefix"
+same "$(sed -n 3p "$T/out")" "$(printf 'www.example.jp\tnca\texample.jp\tNCA')" "a domain rule covers its subdomains"
+same "$(sed -n 5p "$T/out")" "$(printf '203.0.113.9\t-\tno team found')" "no team found is said so"
+run lookup --db "$L" 192.0.2.300
+expect 1 "a malformed query fails"
+expect_line err '192\.0\.2\.300' "the malformed query is named"
+printf '192.0.2.1\nas64500\n' | "$SHISA" lookup --db "$L" - >"$T/out" 2>"$T/err"
+same "$(wc -l <"$T/out" | tr -d ' ')" 2 "lookup - reads one query per line"
+run lookup --db "$L"
+expect 2 "lookup without a query is a usage error"
+
 echo "cli: $checks checks, $failures failed"
 [ "$failures" -eq 0 ]
