@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "db/migrate.h"
 #include "directory/lookup.h"
+#include "directory/pgpkey.h"
 #include "directory/team.h"
 #include "http/server.h"
 #include "web/render.h"
@@ -76,6 +77,10 @@ static int serve_run(int argc, char **argv)
 	if (!cfg.base_url[0])
 		snprintf(cfg.base_url, sizeof(cfg.base_url), "http://%s", cfg.listen);
 	team_set_confirm_months(cfg.confirm_months);
+	if (pgpkey_init(err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa serve: %s\n", err);
+		return 1;
+	}
 	if (web_init(err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa serve: template error: %s\n", err);
 		return 1;

@@ -308,10 +308,12 @@ int team_write_json(struct db *db, const struct team *t, enum dir_level level, b
 	static const char *const people_names[] = {"name", "role", "email", "phone", "key_fingerprint", "visibility",
 	                                           NULL};
 	static const char keys[] =
-		"SELECT fingerprint, algo, created, expires, uids, visibility, armored FROM team_keys WHERE team_id = ?"
-		" ORDER BY id";
+		"SELECT fingerprint, algo, created, expires, uids, visibility, armored,"
+		" CASE WHEN expires = 0 THEN 'ok' WHEN expires < CAST(strftime('%s', 'now') AS INTEGER) THEN 'expired'"
+		"  WHEN expires < CAST(strftime('%s', 'now') AS INTEGER) + 30 * 86400 THEN 'expiring' ELSE 'ok' END"
+		" FROM team_keys WHERE team_id = ? ORDER BY id";
 	static const char *const key_names[] = {"fingerprint", "algo", "created", "expires", "uids", "visibility",
-	                                        "armored", NULL};
+	                                        "armored", "status", NULL};
 	static const char constituency[] =
 		"SELECT kind, value, visibility FROM team_constituency WHERE team_id = ? ORDER BY kind, value";
 	static const char *const constituency_names[] = {"kind", "value", "visibility", NULL};

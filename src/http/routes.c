@@ -20,5 +20,6 @@ const struct route *const route_tables[] = {
 	directory_edit_routes,
 	directory_page_routes,
 	lookup_routes,
+	key_routes,
 	NULL,
 };

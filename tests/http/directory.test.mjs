@@ -4,6 +4,10 @@
 // pages with a cursor. Records are arranged with SQL until the editing API
 // exists.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { CookieJar, apiError, startServer, stopTest } from './harness.mjs';
 import { PASSWORD, cloneUser, csrfIn, setupSecretariat, signIn, sql } from './accounts.mjs';
@@ -268,6 +272,33 @@ test('lookup: most specific first, hidden rules never match, and "none" differs 
     assert.equal(bad.status, 400, qs);
     assert.ok(field in apiError(bad).fields, `${qs}: ${JSON.stringify(apiError(bad).fields)}`);
   }
+});
+
+test('OpenPGP keys: a real public key is read and flagged; private keys, garbage and other teams are refused', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'shisa-gpg-'));
+  const gpg = (...args) => execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  gpg('--quick-gen-key', 'Team A CSIRT <pgp@a.example.jp>', 'ed25519', 'default', '10d');
+  const pub = gpg('--armor', '--export', 'pgp@a.example.jp');
+  const priv = gpg('--armor', '--export-secret-keys', 'pgp@a.example.jp');
+  const own = await bearerFor('own@example.jp');
+  const add = (h, armored) => srv.request('/api/v1/teams/team-a/keys', { method: 'POST', jar: null, headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ armored }) });
+  const ok = await add(own, pub);
+  assert.equal(ok.status, 201, ok.text);
+  assert.match(ok.json.fingerprint, /^[0-9A-F]{40}$/);
+  assert.equal(ok.json.status, 'expiring', 'ten days left');
+  assert.equal((await add(own, pub)).status, 409);
+  const p = await add(own, priv);
+  assert.equal(p.status, 422);
+  assert.match(apiError(p).fields.armored, /private key|秘密鍵/);
+  assert.equal((await add(own, 'hello')).status, 422);
+  assert.equal((await add(await bearerFor('other@example.jp'), pub)).status, 403);
+  const rec = await srv.request('/api/v1/teams/team-a', { jar: new CookieJar() });
+  assert.equal(rec.json.keys[0].fingerprint, ok.json.fingerprint);
+  assert.equal(rec.json.keys[0].status, 'expiring');
+  assert.ok(!srv.dbDump().includes('PRIVATE KEY BLOCK'), 'nothing of the private key was stored');
+  const del = await srv.request(`/api/v1/teams/team-a/keys/${ok.json.fingerprint}`, { method: 'DELETE', jar: null, headers: own });
+  assert.equal(del.status, 204);
+  rmSync(home, { recursive: true, force: true });
 });
 
 stopTest(srv);
