@@ -21,5 +21,6 @@ const struct route *const route_tables[] = {
 	directory_page_routes,
 	lookup_routes,
 	key_routes,
+	stale_routes,
 	NULL,
 };
