@@ -162,7 +162,9 @@ struct rindex_match {
  * file). The first MAX of them go to OUT. Return how many rules match in
  * all, which may exceed MAX: 0 means no team handles Q. A parsed query is
  * always valid; "bad query" comes from rindex_parse_query, never from
- * here. Safe from any number of threads at once.
+ * here. A rule's text parsed by rindex_parse_rule may be looked up too:
+ * "*.example.jp" finds the rules that cover every subdomain of example.jp.
+ * Safe from any number of threads at once.
  * Cost: an IP lookup reads a root entry, a small bucket and one group per
  * matching prefix length, each a cache miss on an index larger than the
  * cache; a domain lookup one slot per label (asked for together) and one
