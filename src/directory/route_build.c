@@ -37,9 +37,6 @@ struct rindex_builder {
 	bool wide;                  /* some id is outside 0..UINT32_MAX */
 };
 
-/* Declared in route_parse.c's part of the internal interface. */
-int rindex_parse_domain(const char *s, size_t len, bool allow_wild, struct rindex_query *out);
-
 struct rindex_builder *rindex_builder_new(void)
 {
 	struct rindex_builder *b = calloc(1, sizeof(*b));

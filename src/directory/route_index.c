@@ -79,25 +79,33 @@ static inline void prefetch_bucket6(const struct rindex *ix, uint32_t ref)
 		prefetch(k + w);
 }
 
-/* The value for A in IPv4 bucket REF. */
+/* The value for A in IPv4 bucket REF: the last start at most A (the
+ * first start is the bucket's own, so there is one), found by a binary
+ * search without branches on the keys. */
 static inline uint32_t bucket4(const struct rindex *ix, uint32_t ref, uint32_t a)
 {
-	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
+	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref), *base = k;
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), n = cnt;
 	uint16_t x = (uint16_t)a;
-	for (unsigned j = 1; j < cnt; j++)
-		i += k[j] <= x;
+	while (n > 1) {
+		unsigned half = n / 2;
+		base = base[half] <= x ? base + half : base;
+		n -= half;
+	}
 	uint32_t v;
-	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * i, sizeof(v));
+	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * (base - k), sizeof(v));
 	return v;
 }
 
 static inline uint32_t bucket6(const struct rindex *ix, uint32_t ref, rindex_u128 a)
 {
 	const uint64_t *k = ix->bkt6 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
-	for (unsigned j = 1; j < cnt; j++)
-		i += ((rindex_u128)k[2 * j] << 64 | k[2 * j + 1]) <= a;
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), n = cnt, i = 0;
+	while (n > 1) {
+		unsigned half = n / 2, j = i + half;
+		i = ((rindex_u128)k[2 * j] << 64 | k[2 * j + 1]) <= a ? j : i;
+		n -= half;
+	}
 	uint32_t v;
 	memcpy(&v, (const char *)(k + 2 * cnt) + 4 * i, sizeof(v));
 	return v;
@@ -152,19 +160,25 @@ static inline uint32_t emit_ip_group(const struct rindex *ix, uint32_t g,
 		prefetch(ix->pool + parent - 1);
 	if (len > q->prefixlen)
 		return parent;
-	for (uint32_t k = 0; k < cnt && *n + k < max; k++) {
-		struct rindex_match *m = &out[*n + k];
-		read_record(ix, ix->pool + g, k, m);
-		m->prefixlen = len;
-		if (q->kind == RINDEX_IPV6) {
-			rindex_u128 net = a6 & ~rindex_host_mask(len, 128);
-			uint64_t hi = htobe64((uint64_t)(net >> 64)), lo = htobe64((uint64_t)net);
-			m->how = RINDEX_MATCH_IPV6;
-			memcpy(m->u.v6, &hi, 8);
-			memcpy(m->u.v6 + 8, &lo, 8);
-		} else {
-			m->how = RINDEX_MATCH_IPV4;
-			m->u.v4 = q->v4 & (uint32_t)~rindex_host_mask(len, 32);
+	uint32_t k = 0, room = *n < max ? (uint32_t)(max - *n < cnt ? max - *n : cnt) : 0;
+	struct rindex_match *m = room ? out + *n : NULL;
+	if (q->kind == RINDEX_IPV4) {
+		uint32_t net = q->v4 & (len ? ~0u << (32 - len) : 0);
+		for (; k < room; k++) {
+			read_record(ix, ix->pool + g, k, &m[k]);
+			m[k].how = RINDEX_MATCH_IPV4;
+			m[k].prefixlen = len;
+			m[k].u.v4 = net;
+		}
+	} else {
+		rindex_u128 net = a6 & ~rindex_host_mask(len, 128);
+		uint64_t hi = htobe64((uint64_t)(net >> 64)), lo = htobe64((uint64_t)net);
+		for (; k < room; k++) {
+			read_record(ix, ix->pool + g, k, &m[k]);
+			m[k].how = RINDEX_MATCH_IPV6;
+			m[k].prefixlen = len;
+			memcpy(m[k].u.v6, &hi, 8);
+			memcpy(m[k].u.v6 + 8, &lo, 8);
 		}
 	}
 	*n += cnt;

@@ -40,6 +40,7 @@
 #ifndef SHISA_ROUTE_INDEX_INT_H
 #define SHISA_ROUTE_INDEX_INT_H
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "directory/route_index.h"
@@ -124,6 +125,11 @@ static inline rindex_u128 rindex_host_mask(int len, int width)
  * rindex_holder_acquire between loading the pointer and counting its
  * reference, to hold that window open for a publisher to race into. */
 extern void (*rindex_holder_test_pause)(void);
+
+/* Check and normalise the name S[0..LEN) into OUT as rindex_parse_query
+ * would (a leading "*." allowed when ALLOW_WILD). Return RINDEX_OK or why
+ * not. (route_parse.c) */
+int rindex_parse_domain(const char *s, size_t len, bool allow_wild, struct rindex_query *out);
 
 /* The index in IPv4 terms of an IPv4-mapped IPv6 prefix (::ffff:a.b.c.d,
  * length >= 96): set *V4 and *LEN4 and return 1; else 0. */

@@ -13,8 +13,6 @@
 #include <string.h>
 #include "directory/route_index_int.h"
 
-int rindex_parse_domain(const char *s, size_t len, bool allow_wild, struct rindex_query *out);
-
 static const char *const messages[RINDEX_E__COUNT] = {
 	[RINDEX_OK] = "ok",
 	[RINDEX_EEMPTY] = "empty query",

@@ -241,6 +241,14 @@ static void domains_longest_suffix_then_exact_before_wildcard(void **state)
 
 	struct rindex_query q;
 	struct rindex_match m[8];
+	/* A wildcard rule's text as the query: what covers all subdomains. */
+	assert_int_equal(rindex_parse_rule("*.example.jp", &q), 0);
+	assert_int_equal(rindex_lookup(ix, &q, m, 8), 4);
+	assert_int_equal(m[0].how, RINDEX_MATCH_PARENT);
+	assert_int_equal(m[0].team_id, 1);
+	assert_int_equal(m[1].how, RINDEX_MATCH_WILDCARD);
+	assert_int_equal(m[1].team_id, 2);
+	assert_int_equal(m[3].team_id, 6);
 	assert_int_equal(rindex_parse_query("B.A.example.jp.", &q), 0);
 	assert_string_equal(q.name, "b.a.example.jp");
 	assert_int_equal(rindex_lookup(ix, &q, m, 8), 6);
