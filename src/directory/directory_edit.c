@@ -155,7 +155,9 @@ static void read_scalar(struct ctx *c, size_t i, json_t *v, struct team_change *
 		json_object_foreach(v, k, x) {
 			bool en = !strcmp(k, "en");
 			if (!en && strcmp(k, "ja") != 0) {
-				ctx_field_error(c, path(c, "%s.%s", name, 0), "field.unknown");
+				char tmp[160];
+				snprintf(tmp, sizeof(tmp), "%s.%s", name, k);
+				ctx_field_error(c, ctx_strndup(c, tmp, strlen(tmp)), "field.unknown");
 				continue;
 			}
 			bool multiline = !strcmp(name, "address") || !strcmp(name, "business_hours");

@@ -75,7 +75,7 @@ static void fill(struct db *db, const char *prefix, int n)
 	static const char ins[] = "INSERT INTO settings (key, value) VALUES (?, printf('%.400c', 'x'))";
 	assert_int_equal(db_begin(db), 0);
 	for (int i = 0; i < n; i++) {
-		char key[32];
+		char key[96];
 		snprintf(key, sizeof(key), "%s-%d", prefix, i);
 		sqlite3_stmt *st = db_stmt(db, ins);
 		assert_non_null(st);

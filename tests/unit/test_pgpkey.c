@@ -435,7 +435,7 @@ static void lists_every_user_id_and_drops_third_party_signatures(void **state)
 	assert_reparses(&info, now);
 
 	/* Team A's certification is in the paste but not in the stored form. */
-	char signer[40];
+	char signer[1024];
 	struct buf before, after;
 	buf_init(&before, 0);
 	buf_init(&after, 0);
