@@ -459,24 +459,30 @@ static void reply_team(struct ctx *c, int status, int64_t id)
 	buf_release(&b);
 }
 
+bool dir_editable_team(struct ctx *c, struct team *t)
+{
+	int found = team_load(c->db, ctx_param(c, "slug"), 0, t);
+	if (found < 0) {
+		http_error(c, ERR_INTERNAL, NULL);
+		return false;
+	}
+	if (!found || !team_listed(t, team_level_for(&c->actor, t->org_id))) {
+		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
+		return false;
+	}
+	/* A team without an organisation yet belongs to no team admin. */
+	if (!policy_allows(&c->actor, ACT_DIRECTORY_WRITE, &(struct policy_object){.org_id = t->org_id ? t->org_id : -1})) {
+		http_error(c, ERR_FORBIDDEN, "dir.not_your_team");
+		return false;
+	}
+	return true;
+}
+
 static void team_patch(struct ctx *c)
 {
 	struct team t;
 	struct team_change ch;
-	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
-	if (found < 0) {
-		http_error(c, ERR_INTERNAL, NULL);
-		return;
-	}
-	if (!found || !team_listed(&t, team_level_for(&c->actor, t.org_id))) {
-		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
-		return;
-	}
-	if (!policy_allows(&c->actor, ACT_DIRECTORY_WRITE, &(struct policy_object){.org_id = t.org_id ? t.org_id : -1})) {
-		http_error(c, ERR_FORBIDDEN, "dir.not_your_team");
-		return;
-	}
-	if (!input_json(c, NULL))
+	if (!dir_editable_team(c, &t) || !input_json(c, NULL))
 		return;
 	if (json_object_size(c->json) == 0) {
 		http_error(c, ERR_VALIDATION, "err.nothing_to_change");
@@ -550,19 +556,8 @@ static void team_post(struct ctx *c)
 static void team_confirm_api(struct ctx *c)
 {
 	struct team t;
-	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
-	if (found < 0) {
-		http_error(c, ERR_INTERNAL, NULL);
+	if (!dir_editable_team(c, &t))
 		return;
-	}
-	if (!found || !team_listed(&t, team_level_for(&c->actor, t.org_id))) {
-		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
-		return;
-	}
-	if (!policy_allows(&c->actor, ACT_DIRECTORY_WRITE, &(struct policy_object){.org_id = t.org_id ? t.org_id : -1})) {
-		http_error(c, ERR_FORBIDDEN, "dir.not_your_team");
-		return;
-	}
 	if (db_begin(c->db) < 0 || team_confirm(c->db, t.id, clock_now()) < 0 ||
 	    ctx_audit(c, "team.confirm", "team", t.id, t.slug) < 0 || db_commit(c->db) < 0) {
 		db_rollback(c->db);

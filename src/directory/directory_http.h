@@ -1,7 +1,14 @@
 /* Routes of the team directory. */
 #ifndef SHISA_DIRECTORY_HTTP_H
 #define SHISA_DIRECTORY_HTTP_H
+#include "directory/team.h"
 #include "http/router.h"
+
+/* Load the team named by the path's {slug} into T when the actor may edit
+ * it (its own team admins, or the secretariat). Otherwise answer (404 for
+ * a team the actor may not see, 403 for one they may not change) and
+ * return false. */
+bool dir_editable_team(struct ctx *c, struct team *t);
 
 extern const struct route directory_api_routes[];
 extern const struct route directory_edit_routes[];

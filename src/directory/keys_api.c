@@ -29,25 +29,6 @@ static const char *const err_keys[PGPKEY_E__COUNT] = {
 	[PGPKEY_E_INTERNAL] = "dir.key.internal",
 };
 
-/* The team in the path, if the actor may edit it; NULL after answering. */
-static bool editable_team(struct ctx *c, struct team *t)
-{
-	int found = team_load(c->db, ctx_param(c, "slug"), 0, t);
-	if (found < 0) {
-		http_error(c, ERR_INTERNAL, NULL);
-		return false;
-	}
-	if (!found || !team_listed(t, team_level_for(&c->actor, t->org_id))) {
-		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
-		return false;
-	}
-	if (!policy_allows(&c->actor, ACT_DIRECTORY_WRITE, &(struct policy_object){.org_id = t->org_id ? t->org_id : -1})) {
-		http_error(c, ERR_FORBIDDEN, "dir.not_your_team");
-		return false;
-	}
-	return true;
-}
-
 struct key_job {
 	char *armored;
 	size_t len;
@@ -93,7 +74,7 @@ static void key_done(struct ctx *c, void *arg)
 		return;
 	}
 	struct team t;
-	if (!editable_team(c, &t)) {
+	if (!dir_editable_team(c, &t)) {
 		key_job_free(j);
 		return;
 	}
@@ -160,7 +141,7 @@ static void key_add(struct ctx *c)
 {
 	static const char *const allowed[] = {"armored", "visibility", NULL};
 	struct team t;
-	if (!editable_team(c, &t) || !input_json(c, allowed))
+	if (!dir_editable_team(c, &t) || !input_json(c, allowed))
 		return;
 	const char *armored = input_secret(c, "armored", true);
 	if (!input_ok(c)) {
@@ -181,7 +162,7 @@ static void key_remove(struct ctx *c)
 {
 	static const char del[] = "DELETE FROM team_keys WHERE team_id = ? AND fingerprint = ? RETURNING id";
 	struct team t;
-	if (!editable_team(c, &t))
+	if (!dir_editable_team(c, &t))
 		return;
 	const char *fpr = ctx_param(c, "fingerprint");
 	if (db_begin(c->db) < 0) {
