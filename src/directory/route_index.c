@@ -80,32 +80,32 @@ static inline void prefetch_bucket6(const struct rindex *ix, uint32_t ref)
 		prefetch(k + w);
 }
 
-/* The value for A in IPv4 bucket REF: the last start at most A (the
- * first start is the bucket's own, so there is one), found by a binary
- * search without branches on the keys. */
+/* The value for A in IPv4 bucket REF: that of the last start at most A
+ * (the first start is the bucket's own, so there is one). The search
+ * takes the same five steps whatever the bucket's size (keys past the
+ * end count as infinite) and no branch depends on a key, so the
+ * processor can go on with the next lookup meanwhile. */
 static inline uint32_t bucket4(const struct rindex *ix, uint32_t ref, uint32_t a)
 {
-	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref), *base = k;
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), n = cnt;
+	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
 	uint16_t x = (uint16_t)a;
-	while (n > 1) {
-		unsigned half = n / 2;
-		base = base[half] <= x ? base + half : base;
-		n -= half;
+	for (unsigned half = RINDEX_BUCKET_MAX / 2; half; half /= 2) {
+		unsigned j = i + half, in = j < cnt;
+		i = in & (k[in ? j : 0] <= x) ? j : i;
 	}
 	uint32_t v;
-	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * (base - k), sizeof(v));
+	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * i, sizeof(v));
 	return v;
 }
 
 static inline uint32_t bucket6(const struct rindex *ix, uint32_t ref, rindex_u128 a)
 {
 	const uint64_t *k = ix->bkt6 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), n = cnt, i = 0;
-	while (n > 1) {
-		unsigned half = n / 2, j = i + half;
-		i = ((rindex_u128)k[2 * j] << 64 | k[2 * j + 1]) <= a ? j : i;
-		n -= half;
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
+	for (unsigned half = RINDEX_BUCKET_MAX / 2; half; half /= 2) {
+		unsigned j = i + half, in = j < cnt, jj = in ? j : 0;
+		i = in & (((rindex_u128)k[2 * jj] << 64 | k[2 * jj + 1]) <= a) ? j : i;
 	}
 	uint32_t v;
 	memcpy(&v, (const char *)(k + 2 * cnt) + 4 * i, sizeof(v));
@@ -386,7 +386,8 @@ static void batch_ip(const struct batch *b, const uint32_t *idx, unsigned m, boo
 	uint32_t ref[BATCH_GROUP], a4[BATCH_GROUP];
 	rindex_u128 a6[BATCH_GROUP];
 	int shift[BATCH_GROUP];
-	unsigned more = 0;
+	uint8_t live[BATCH_GROUP];      /* the queries still walking, in order */
+	unsigned nlive = 0;
 
 	for (unsigned j = 0; j < m; j++) {
 		const struct rindex_query *q = &b->qs[idx[j]];
@@ -401,36 +402,41 @@ static void batch_ip(const struct batch *b, const uint32_t *idx, unsigned m, boo
 	for (unsigned j = 0; j < m; j++) {
 		ref[j] = dir[v6 ? (uint64_t)(a6[j] >> 64) >> 48 : a4[j] >> 16];
 		shift[j] = v6 ? 128 - RINDEX_ROOT_BITS : 32 - RINDEX_ROOT_BITS;
-		more += ask(ix, v6, ref[j], a4[j], a6[j], shift[j]);
+		if (ask(ix, v6, ref[j], a4[j], a6[j], shift[j]))
+			live[nlive++] = (uint8_t)j;
 	}
-	while (more) {
-		more = 0;
-		for (unsigned j = 0; j < m; j++) {
-			if (RINDEX_REF_TAG(ref[j]) != RINDEX_REF_DIR)
-				continue;
+	while (nlive) {                 /* down the directories */
+		unsigned still = 0;
+		for (unsigned t = 0; t < nlive; t++) {
+			unsigned j = live[t];
 			shift[j] -= RINDEX_DIR_BITS;
 			unsigned nib = v6 ? (unsigned)(a6[j] >> shift[j]) & 15 : (a4[j] >> shift[j]) & 15;
 			ref[j] = dir[(ref[j] & RINDEX_REF_PAYLOAD) + nib];
-			more += ask(ix, v6, ref[j], a4[j], a6[j], shift[j]);
+			if (ask(ix, v6, ref[j], a4[j], a6[j], shift[j]))
+				live[still++] = (uint8_t)j;
 		}
+		nlive = still;
 	}
 	for (unsigned j = 0; j < m; j++) {
-		if (RINDEX_REF_TAG(ref[j]) != RINDEX_REF_BUCKET)
-			continue;       /* a leaf: its group is asked for already */
-		ref[j] = v6 ? bucket6(ix, ref[j], a6[j]) : bucket4(ix, ref[j], a4[j]);
+		if (RINDEX_REF_TAG(ref[j]) == RINDEX_REF_BUCKET) {
+			ref[j] = v6 ? bucket6(ix, ref[j], a6[j]) : bucket4(ix, ref[j], a4[j]);
+			if (ref[j])
+				prefetch_ref_words(ix, ref[j]);
+		}               /* else a leaf: its group is asked for already */
 		if (ref[j])
-			prefetch_ref_words(ix, ref[j]);
+			live[nlive++] = (uint8_t)j;
 	}
-	do {
-		more = 0;
-		for (unsigned j = 0; j < m; j++) {
-			if (!ref[j])
-				continue;
+	while (nlive) {                 /* along the parent links */
+		unsigned still = 0;
+		for (unsigned t = 0; t < nlive; t++) {
+			unsigned j = live[t];
 			ref[j] = emit_ip_group(ix, ref[j], &b->qs[idx[j]], a6[j], batch_out(b, idx[j]),
 				&b->counts[idx[j]], b->max);
-			more += ref[j] != 0;
+			if (ref[j])
+				live[still++] = (uint8_t)j;
 		}
-	} while (more);
+		nlive = still;
+	}
 }
 
 /* AS queries: slots, then groups, then the records. */
