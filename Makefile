@@ -36,6 +36,8 @@ fuzz:
 bench: build
 	@scripts/deps test
 	@bench/http.sh
+	@ninja -C $(BUILD) bench/bench_lookup
+	@$(BUILD)/bench/bench_lookup
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) $(FUZZBUILD)

@@ -470,7 +470,7 @@ int main(int argc, char **argv)
 	report("domain", BEST(run_dom(ix, cqn, order, n)), n, ceiling);
 	report("AS number", BEST(run_asn(ix, ka, n)), n, ceiling);
 	report("text (parse + lookup)", BEST(run_text(ix, (const char (*)[64])qt, order, n)), n, ceiling);
-	printf(" in batches of %d (rindex_lookup_batch, %d in flight):\n", CHUNK, RINDEX_BATCH_WINDOW);
+	printf(" in batches of %d (rindex_lookup_batch):\n", CHUNK);
 	report("IPv4", BEST(run_batch(ix, RINDEX_IPV4, k4, NULL, n)), n, ceiling);
 	report("IPv6", BEST(run_batch(ix, RINDEX_IPV6, k6, NULL, n)), n, ceiling);
 	report("domain", BEST(run_batch(ix, RINDEX_DOMAIN, order, cqn, n)), n, ceiling);

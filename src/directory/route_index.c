@@ -2,8 +2,9 @@
  * number of threads at once on an index nobody writes. An IP lookup walks
  * the family's range trie to the most specific group and follows parent
  * links; a domain lookup hashes every suffix of the name in one pass and
- * probes them longest first; an AS lookup is one probe. Layout:
- * route_index_int.h. */
+ * probes them longest first; an AS lookup is one probe. A batch does the
+ * same for many queries a step at a time, so that their cache misses
+ * overlap. Layout: route_index_int.h. */
 #include <arpa/inet.h>
 #include <endian.h>
 #include <stdio.h>
@@ -79,32 +80,32 @@ static inline void prefetch_bucket6(const struct rindex *ix, uint32_t ref)
 		prefetch(k + w);
 }
 
-/* The value for A in IPv4 bucket REF: the last start at most A (the
- * first start is the bucket's own, so there is one), found by a binary
- * search without branches on the keys. */
+/* The value for A in IPv4 bucket REF: that of the last start at most A
+ * (the first start is the bucket's own, so there is one). The search
+ * takes the same five steps whatever the bucket's size (keys past the
+ * end count as infinite) and no branch depends on a key, so the
+ * processor can go on with the next lookup meanwhile. */
 static inline uint32_t bucket4(const struct rindex *ix, uint32_t ref, uint32_t a)
 {
-	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref), *base = k;
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), n = cnt;
+	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
 	uint16_t x = (uint16_t)a;
-	while (n > 1) {
-		unsigned half = n / 2;
-		base = base[half] <= x ? base + half : base;
-		n -= half;
+	for (unsigned half = RINDEX_BUCKET_MAX / 2; half; half /= 2) {
+		unsigned j = i + half, in = j < cnt;
+		i = in & (k[in ? j : 0] <= x) ? j : i;
 	}
 	uint32_t v;
-	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * (base - k), sizeof(v));
+	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * i, sizeof(v));
 	return v;
 }
 
 static inline uint32_t bucket6(const struct rindex *ix, uint32_t ref, rindex_u128 a)
 {
 	const uint64_t *k = ix->bkt6 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), n = cnt, i = 0;
-	while (n > 1) {
-		unsigned half = n / 2, j = i + half;
-		i = ((rindex_u128)k[2 * j] << 64 | k[2 * j + 1]) <= a ? j : i;
-		n -= half;
+	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
+	for (unsigned half = RINDEX_BUCKET_MAX / 2; half; half /= 2) {
+		unsigned j = i + half, in = j < cnt, jj = in ? j : 0;
+		i = in & (((rindex_u128)k[2 * jj] << 64 | k[2 * jj + 1]) <= a) ? j : i;
 	}
 	uint32_t v;
 	memcpy(&v, (const char *)(k + 2 * cnt) + 4 * i, sizeof(v));
@@ -328,215 +329,237 @@ size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
 
 /* ---- batches: many lookups in flight ---- */
 
-/* One lookup in a batch, run as a small state machine: each step uses
- * memory asked for (prefetched) by the step before and asks for what the
- * next step needs, and steps of different lookups take turns, so their
- * cache misses overlap. Names of more labels or hash candidates than the
- * state holds are looked up directly. */
-#define BATCH_SUFFIXES 8
-#define BATCH_CANDIDATES 16
+/* A batch goes kind by kind, in groups of up to BATCH_GROUP queries of
+ * one kind, and each group goes through its lookups stage by stage: every
+ * query's first step, each asking for the memory its next step reads,
+ * then every query's second step, and so on. While one query's memory is
+ * on its way the others' steps run, so a group's cache misses overlap;
+ * and a loop that takes one kind of step for all is short and its
+ * branches predictable, which is what lets the processor run ahead. */
+#define BATCH_GROUP 64
+#define BATCH_SUFFIXES 8        /* longer names are looked up directly */
+#define BATCH_CANDIDATES 16     /* so are names with more hash candidates */
 
-enum stage { S_ROOT4, S_ROOT6, S_TRIE4, S_TRIE6, S_GROUP, S_ASN, S_ASN_GROUP, S_SLOTS, S_ENTRIES };
-
-struct lane {
-	const struct rindex_query *q;   /* NULL: free */
+struct batch {
+	const struct rindex *ix;
+	const struct rindex_query *qs;
 	struct rindex_match *out;
-	size_t i, n, max;
-	rindex_u128 a6;
-	uint32_t ref;                   /* trie ref, group ref or first slot */
-	int shift;
-	enum stage stage;
-	unsigned nsuf, ncand;
-	uint64_t hash[BATCH_SUFFIXES];
-	uint8_t start[BATCH_SUFFIXES];
-	uint32_t cand[BATCH_CANDIDATES];
-	uint8_t cand_suf[BATCH_CANDIDATES];
+	size_t max, *counts;
 };
 
-/* Ask for what trie ref REF leads to. */
-static void prefetch_ref(const struct rindex *ix, const struct lane *l)
+static struct rindex_match *batch_out(const struct batch *b, size_t i)
 {
-	uint32_t ref = l->ref;
+	return b->max ? b->out + i * b->max : NULL;
+}
+
+/* Ask for what trie ref REF leads to, for address A4 or A6 whose next
+ * bits are below bit SHIFT. Return 1 when REF is a directory. */
+static inline unsigned ask(const struct rindex *ix, bool v6, uint32_t ref, uint32_t a4,
+	rindex_u128 a6, int shift)
+{
 	switch (RINDEX_REF_TAG(ref)) {
 	case RINDEX_REF_DIR: {
-		unsigned nib = l->stage == S_TRIE4 ? (l->q->v4 >> (l->shift - RINDEX_DIR_BITS)) & 15 :
-			(unsigned)(l->a6 >> (l->shift - RINDEX_DIR_BITS)) & 15;
-		prefetch((l->stage == S_TRIE4 ? ix->dir4 : ix->dir6) + (ref & RINDEX_REF_PAYLOAD) + nib);
-		break;
+		unsigned nib = v6 ? (unsigned)(a6 >> (shift - RINDEX_DIR_BITS)) & 15 :
+			(a4 >> (shift - RINDEX_DIR_BITS)) & 15;
+		prefetch((v6 ? ix->dir6 : ix->dir4) + (ref & RINDEX_REF_PAYLOAD) + nib);
+		return 1;
 	}
 	case RINDEX_REF_BUCKET:
-		if (l->stage == S_TRIE4)
-			prefetch_bucket4(ix, ref);
-		else
+		if (v6)
 			prefetch_bucket6(ix, ref);
-		break;
+		else
+			prefetch_bucket4(ix, ref);
+		return 0;
 	default:
 		if (ref)
 			prefetch_ref_words(ix, ref);
+		return 0;
 	}
 }
 
-/* Start lookup L; true when it is already complete. */
-static bool lane_start(const struct rindex *ix, struct lane *l)
+/* IP queries IDX[0..M) of one family: root entries, directories, buckets,
+ * then groups along the parent links until every chain ends. */
+static void batch_ip(const struct batch *b, const uint32_t *idx, unsigned m, bool v6)
 {
-	const struct rindex_query *q = l->q;
-	size_t ns;
-	l->n = 0;
-	switch (q->kind) {
-	case RINDEX_IPV4:
-		if (!ix->dir4)
-			return true;
-		l->stage = S_ROOT4;
-		l->a6 = 0;
-		prefetch(ix->dir4 + (q->v4 >> 16));
-		return false;
-	case RINDEX_IPV6:
-		if (!ix->dir6)
-			return true;
-		l->stage = S_ROOT6;
-		l->a6 = v6_key(q->v6);
-		prefetch(ix->dir6 + ((uint64_t)(l->a6 >> 64) >> 48));
-		return false;
-	case RINDEX_ASN:
-		if (!ix->aslot)
-			return true;
-		l->stage = S_ASN;
-		l->ref = rindex_asn_slot(q->asn) & ix->amask;
-		prefetch(&ix->aslot[l->ref]);
-		return false;
-	case RINDEX_DOMAIN:
-		if (!ix->dslot || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
-			return true;
-		ns = suffix_hashes(q, l->hash, l->start, BATCH_SUFFIXES);
-		if (ns == SIZE_MAX) {
-			l->n = lookup_domain(ix, q, l->out, l->max);
-			return true;
+	const struct rindex *ix = b->ix;
+	const uint32_t *dir = v6 ? ix->dir6 : ix->dir4;
+	uint32_t ref[BATCH_GROUP], a4[BATCH_GROUP];
+	rindex_u128 a6[BATCH_GROUP];
+	int shift[BATCH_GROUP];
+	uint8_t live[BATCH_GROUP];      /* the queries still walking, in order */
+	unsigned nlive = 0;
+
+	for (unsigned j = 0; j < m; j++) {
+		const struct rindex_query *q = &b->qs[idx[j]];
+		b->counts[idx[j]] = 0;
+		a4[j] = q->v4;
+		a6[j] = v6 ? v6_key(q->v6) : 0;
+		if (dir)
+			prefetch(dir + (v6 ? (uint64_t)(a6[j] >> 64) >> 48 : a4[j] >> 16));
+	}
+	if (!dir)
+		return;
+	for (unsigned j = 0; j < m; j++) {
+		ref[j] = dir[v6 ? (uint64_t)(a6[j] >> 64) >> 48 : a4[j] >> 16];
+		shift[j] = v6 ? 128 - RINDEX_ROOT_BITS : 32 - RINDEX_ROOT_BITS;
+		if (ask(ix, v6, ref[j], a4[j], a6[j], shift[j]))
+			live[nlive++] = (uint8_t)j;
+	}
+	while (nlive) {                 /* down the directories */
+		unsigned still = 0;
+		for (unsigned t = 0; t < nlive; t++) {
+			unsigned j = live[t];
+			shift[j] -= RINDEX_DIR_BITS;
+			unsigned nib = v6 ? (unsigned)(a6[j] >> shift[j]) & 15 : (a4[j] >> shift[j]) & 15;
+			ref[j] = dir[(ref[j] & RINDEX_REF_PAYLOAD) + nib];
+			if (ask(ix, v6, ref[j], a4[j], a6[j], shift[j]))
+				live[still++] = (uint8_t)j;
 		}
-		l->nsuf = (unsigned)ns;
-		for (unsigned k = 0; k < l->nsuf; k++)
-			prefetch(&ix->dslot[(uint32_t)l->hash[k] & ix->dmask]);
-		l->stage = S_SLOTS;
-		return false;
-	default:
-		return true;
+		nlive = still;
+	}
+	for (unsigned j = 0; j < m; j++) {
+		if (RINDEX_REF_TAG(ref[j]) == RINDEX_REF_BUCKET) {
+			ref[j] = v6 ? bucket6(ix, ref[j], a6[j]) : bucket4(ix, ref[j], a4[j]);
+			if (ref[j])
+				prefetch_ref_words(ix, ref[j]);
+		}               /* else a leaf: its group is asked for already */
+		if (ref[j])
+			live[nlive++] = (uint8_t)j;
+	}
+	while (nlive) {                 /* along the parent links */
+		unsigned still = 0;
+		for (unsigned t = 0; t < nlive; t++) {
+			unsigned j = live[t];
+			ref[j] = emit_ip_group(ix, ref[j], &b->qs[idx[j]], a6[j], batch_out(b, idx[j]),
+				&b->counts[idx[j]], b->max);
+			if (ref[j])
+				live[still++] = (uint8_t)j;
+		}
+		nlive = still;
 	}
 }
 
-/* One step of L; true when it is complete. */
-static bool lane_step(const struct rindex *ix, struct lane *l)
+/* AS queries: slots, then groups, then the records. */
+static void batch_asn(const struct batch *b, const uint32_t *idx, unsigned m)
 {
-	const struct rindex_query *q = l->q;
-	switch (l->stage) {
-	case S_ROOT4:
-		l->stage = S_TRIE4;
-		l->ref = ix->dir4[q->v4 >> 16];
-		l->shift = 16;
-		prefetch_ref(ix, l);
-		return false;
-	case S_ROOT6:
-		l->stage = S_TRIE6;
-		l->ref = ix->dir6[(uint64_t)(l->a6 >> 64) >> 48];
-		l->shift = 112;
-		prefetch_ref(ix, l);
-		return false;
-	case S_TRIE4:
-	case S_TRIE6:
-		if (RINDEX_REF_TAG(l->ref) == RINDEX_REF_DIR) {
-			const uint32_t *dir = l->stage == S_TRIE4 ? ix->dir4 : ix->dir6;
-			l->shift -= RINDEX_DIR_BITS;
-			unsigned nib = l->stage == S_TRIE4 ? (q->v4 >> l->shift) & 15 :
-				(unsigned)(l->a6 >> l->shift) & 15;
-			l->ref = dir[(l->ref & RINDEX_REF_PAYLOAD) + nib];
-			prefetch_ref(ix, l);
-			return false;
-		}
-		if (RINDEX_REF_TAG(l->ref) == RINDEX_REF_BUCKET) {
-			l->ref = l->stage == S_TRIE4 ? bucket4(ix, l->ref, q->v4) : bucket6(ix, l->ref, l->a6);
-			l->stage = S_GROUP;
-			if (l->ref)
-				prefetch_ref_words(ix, l->ref);
-			return !l->ref;
-		}
-		if (!l->ref)
-			return true;
-		l->stage = S_GROUP;     /* a leaf: the group is already asked for */
-		/* fall through */
-	case S_GROUP:
-		l->ref = emit_ip_group(ix, l->ref, q, l->a6, l->out, &l->n, l->max);
-		return !l->ref;
-	case S_ASN:
-		l->ref = asn_group(ix, l->ref, q->asn);
-		if (!l->ref)
-			return true;
-		prefetch_ref_words(ix, l->ref);
-		l->stage = S_ASN_GROUP;
-		return false;
-	case S_ASN_GROUP:
-		emit_asn_group(ix, l->ref, q->asn, l->out, &l->n, l->max);
-		return true;
-	case S_SLOTS:
-		l->ncand = 0;
-		for (unsigned k = l->nsuf; k-- > 0;) {
-			uint64_t f = l->hash[k];
-			for (uint32_t i = (uint32_t)f & ix->dmask; ix->dslot[i].ref; i = (i + 1) & ix->dmask) {
-				if (ix->dslot[i].tag != (uint32_t)(f >> 32))
-					continue;
-				if (l->ncand == BATCH_CANDIDATES) {
-					l->n = lookup_domain(ix, q, l->out, l->max);
-					return true;
-				}
-				prefetch_ref_words(ix, ix->dslot[i].ref);
-				l->cand[l->ncand] = ix->dslot[i].ref;
-				l->cand_suf[l->ncand++] = (uint8_t)k;
-			}
-		}
-		l->stage = S_ENTRIES;
-		return l->ncand == 0;
-	case S_ENTRIES: {
-		unsigned matched = BATCH_SUFFIXES;
-		for (unsigned c = 0; c < l->ncand; c++) {
-			unsigned k = l->cand_suf[c];
-			size_t p = l->start[k];
-			const uint64_t *e = ix->pool + l->cand[c] - 1;
-			if (k == matched || !entry_is(e, q->name + p, q->namelen - p))
+	const struct rindex *ix = b->ix;
+	uint32_t g[BATCH_GROUP];
+	for (unsigned j = 0; j < m; j++) {
+		b->counts[idx[j]] = 0;
+		if (ix->aslot)
+			prefetch(&ix->aslot[rindex_asn_slot(b->qs[idx[j]].asn) & ix->amask]);
+	}
+	if (!ix->aslot)
+		return;
+	for (unsigned j = 0; j < m; j++) {
+		uint32_t asn = b->qs[idx[j]].asn;
+		g[j] = asn_group(ix, rindex_asn_slot(asn) & ix->amask, asn);
+		if (g[j])
+			prefetch_ref_words(ix, g[j]);
+	}
+	for (unsigned j = 0; j < m; j++)
+		if (g[j])
+			emit_asn_group(ix, g[j], b->qs[idx[j]].asn, batch_out(b, idx[j]), &b->counts[idx[j]],
+				b->max);
+}
+
+struct name_state {
+	uint64_t hash[BATCH_SUFFIXES];
+	uint8_t start[BATCH_SUFFIXES];
+	unsigned nsuf, ncand;
+	uint32_t cand[BATCH_CANDIDATES];    /* entries whose slot tag matched */
+	uint8_t cand_suf[BATCH_CANDIDATES]; /* for which suffix */
+};
+
+/* Probe the slots of every suffix, longest first, and ask for the entries
+ * whose tag matches. False when there are too many to hold. */
+static bool name_candidates(const struct rindex *ix, struct name_state *st)
+{
+	st->ncand = 0;
+	for (unsigned k = st->nsuf; k-- > 0;) {
+		uint64_t f = st->hash[k];
+		for (uint32_t i = (uint32_t)f & ix->dmask; ix->dslot[i].ref; i = (i + 1) & ix->dmask) {
+			if (ix->dslot[i].tag != (uint32_t)(f >> 32))
 				continue;
-			matched = k;
-			emit_entry(ix, e, p != 0 || q->wildcard, l->out, &l->n, l->max);
+			if (st->ncand == BATCH_CANDIDATES)
+				return false;
+			prefetch_ref_words(ix, ix->dslot[i].ref);
+			st->cand[st->ncand] = ix->dslot[i].ref;
+			st->cand_suf[st->ncand++] = (uint8_t)k;
 		}
-		return true;
-	}
 	}
 	return true;
+}
+
+/* Domain queries: hash every suffix and ask for its slot; probe the slots
+ * and ask for the candidate entries; check the names and report. */
+static void batch_domain(const struct batch *b, const uint32_t *idx, unsigned m)
+{
+	const struct rindex *ix = b->ix;
+	struct name_state st[BATCH_GROUP];
+	for (unsigned j = 0; j < m; j++) {
+		const struct rindex_query *q = &b->qs[idx[j]];
+		size_t ns = 0;
+		b->counts[idx[j]] = 0;
+		st[j].nsuf = st[j].ncand = 0;
+		if (!ix->dslot || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
+			continue;
+		ns = suffix_hashes(q, st[j].hash, st[j].start, BATCH_SUFFIXES);
+		if (ns == SIZE_MAX) {
+			b->counts[idx[j]] = lookup_domain(ix, q, batch_out(b, idx[j]), b->max);
+			continue;
+		}
+		st[j].nsuf = (unsigned)ns;
+		for (unsigned k = 0; k < st[j].nsuf; k++)
+			prefetch(&ix->dslot[(uint32_t)st[j].hash[k] & ix->dmask]);
+	}
+	for (unsigned j = 0; j < m; j++) {
+		if (st[j].nsuf && !name_candidates(ix, &st[j])) {
+			st[j].ncand = 0;
+			b->counts[idx[j]] = lookup_domain(ix, &b->qs[idx[j]], batch_out(b, idx[j]), b->max);
+		}
+	}
+	for (unsigned j = 0; j < m; j++) {
+		const struct rindex_query *q = &b->qs[idx[j]];
+		for (unsigned c = 0; c < st[j].ncand; c++) {
+			size_t p = st[j].start[st[j].cand_suf[c]];
+			const uint64_t *e = ix->pool + st[j].cand[c] - 1;
+			/* Names are unique: at most one candidate per suffix is it. */
+			if (entry_is(e, q->name + p, q->namelen - p))
+				emit_entry(ix, e, p != 0 || q->wildcard, batch_out(b, idx[j]),
+					&b->counts[idx[j]], b->max);
+		}
+	}
 }
 
 void rindex_lookup_batch(const struct rindex *ix, const struct rindex_query *qs, size_t n,
 	struct rindex_match *out, size_t max, size_t *counts)
 {
-	struct lane lanes[RINDEX_BATCH_WINDOW];
-	size_t next = 0, active = 0;
-	for (size_t w = 0; w < RINDEX_BATCH_WINDOW; w++)
-		lanes[w].q = NULL;
-	while (next < n || active) {
-		for (size_t w = 0; w < RINDEX_BATCH_WINDOW; w++) {
-			struct lane *l = &lanes[w];
-			bool done;
-			if (l->q) {
-				done = lane_step(ix, l);
-			} else if (next < n) {
-				l->q = &qs[next];
-				l->i = next;
-				l->out = max ? out + next * max : NULL;
-				l->max = max;
-				next++;
-				active++;
-				done = lane_start(ix, l);
-			} else {
-				continue;
-			}
-			if (done) {
-				counts[l->i] = l->n;
-				l->q = NULL;
-				active--;
+	static const enum rindex_kind kinds[] = { RINDEX_IPV4, RINDEX_IPV6, RINDEX_ASN, RINDEX_DOMAIN };
+	const struct batch b = { ix, qs, out, max, counts };
+	uint32_t idx[BATCH_GROUP];
+
+	for (size_t i = 0; i < n; i++)
+		if (qs[i].kind < RINDEX_IPV4 || qs[i].kind > RINDEX_DOMAIN)
+			counts[i] = 0;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (size_t i = 0; i < n;) {
+			unsigned m = 0;
+			for (; i < n && m < BATCH_GROUP; i++)
+				if (qs[i].kind == kinds[k])
+					idx[m++] = (uint32_t)i;
+			if (!m)
+				break;
+			switch (kinds[k]) {
+			case RINDEX_IPV4:
+			case RINDEX_IPV6:
+				batch_ip(&b, idx, m, kinds[k] == RINDEX_IPV6);
+				break;
+			case RINDEX_ASN:
+				batch_asn(&b, idx, m);
+				break;
+			default:
+				batch_domain(&b, idx, m);
 			}
 		}
 	}

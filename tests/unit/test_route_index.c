@@ -338,6 +338,14 @@ static void empty_index_finds_nothing(void **state)
 	assert_string_equal(show(ix, "2001:db8::1"), "");
 	assert_string_equal(show(ix, "AS1"), "");
 	assert_string_equal(show(ix, "example.jp"), "");
+	struct rindex_query qs[4];
+	size_t counts[4] = { 9, 9, 9, 9 };
+	static const char *const texts[] = { "192.0.2.1", "2001:db8::1", "AS1", "example.jp" };
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(rindex_parse_query(texts[i], &qs[i]), 0);
+	rindex_lookup_batch(ix, qs, 4, NULL, 0, counts);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(counts[i], 0);
 	rindex_free(ix);
 }
 
