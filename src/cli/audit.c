@@ -2,7 +2,6 @@
  * with subcommands, this file only finds the subcommand and hands over;
  * `verify` walks the hash chain and names the first row that was changed
  * or removed. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include "audit/audit.h"
@@ -44,27 +43,11 @@ static int audit_cmd(int argc, char **argv)
 
 static int audit_verify_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
 	struct config cfg;
 	char err[512];
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o == 'd' && config_set(&cfg, "db", optarg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "shisa audit verify: %s\n", err);
-			return 2;
-		}
-		if (o == 'h')
-			return cli_usage(&cli_audit, true);
-		if (o == '?')
-			return cli_usage(&cli_audit, false);
-	}
-	if (optind < argc)
-		return cli_usage(&cli_audit, false);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_audit, "audit verify", 0, 0);
+	if (stop >= 0)
+		return stop;
 	/* Opened as it is: checking the log must not change the database. */
 	struct db db;
 	if (db_open(&db, cfg.db_path, false, err, sizeof(err)) < 0) {

@@ -1,6 +1,7 @@
 /* What every subcommand shares: configuration, opening the database,
  * usage text, progress lines. */
 #include <errno.h>
+#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,33 @@ int cli_config(struct config *cfg, int argc, char **argv)
 		return -1;
 	}
 	return 0;
+}
+
+int cli_db_options(struct config *cfg, int argc, char **argv, const struct cli_cmd *cmd, const char *label,
+                   int min_operands, int max_operands)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	char err[512];
+	if (cli_config(cfg, argc, argv) < 0)
+		return 1;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'd' && config_set(cfg, "db", optarg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "shisa %s: %s\n", label, err);
+			return 2;
+		}
+		if (o == 'h')
+			return cli_usage(cmd, true);
+		if (o == '?')
+			return cli_usage(cmd, false);
+	}
+	int operands = argc - optind;
+	if (operands < min_operands || (max_operands >= 0 && operands > max_operands))
+		return cli_usage(cmd, false);
+	return -1;
 }
 
 int cli_make_parent_dir(const char *path)

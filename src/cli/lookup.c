@@ -53,27 +53,10 @@ static void print_matches(struct db *db, const struct rindex *ix, const char *q,
 
 static int lookup_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
 	struct config cfg;
-	char err[512];
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o == 'd' && config_set(&cfg, "db", optarg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "shisa lookup: %s\n", err);
-			return 2;
-		}
-		if (o == 'h')
-			return cli_usage(&cli_lookup, true);
-		if (o == '?')
-			return cli_usage(&cli_lookup, false);
-	}
-	if (optind >= argc)
-		return cli_usage(&cli_lookup, false);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_lookup, "lookup", 1, -1);
+	if (stop >= 0)
+		return stop;
 	struct db db;
 	if (cli_open_db(&db, &cfg, false) < 0)
 		return 1;

@@ -1,5 +1,4 @@
 /* `shisa migrate`: create the database or bring its schema up to date. */
-#include <getopt.h>
 #include <stdio.h>
 #include "cli/cli.h"
 #include "db/migrate.h"
@@ -17,27 +16,11 @@ const struct cli_cmd cli_migrate = {
 
 static int migrate_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
 	struct config cfg;
 	char err[512];
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o == 'd' && config_set(&cfg, "db", optarg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "shisa migrate: %s\n", err);
-			return 2;
-		}
-		if (o == 'h')
-			return cli_usage(&cli_migrate, true);
-		if (o == '?')
-			return cli_usage(&cli_migrate, false);
-	}
-	if (optind < argc)
-		return cli_usage(&cli_migrate, false);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_migrate, "migrate", 0, 0);
+	if (stop >= 0)
+		return stop;
 	struct db db;
 	if (cli_make_parent_dir(cfg.db_path) < 0)
 		return 1;
