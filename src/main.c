@@ -7,10 +7,10 @@
 #include "cli/cli.h"
 
 extern const struct cli_cmd cli_serve, cli_migrate, cli_setup_link, cli_admin, cli_user, cli_backup, cli_restore,
-	cli_audit, cli_lookup, cli_version;
+	cli_audit, cli_directory, cli_lookup, cli_version;
 
 const struct cli_cmd *const cli_commands[] = {
-	&cli_serve, &cli_migrate, &cli_setup_link, &cli_admin, &cli_user, &cli_backup, &cli_restore, &cli_audit,
+	&cli_serve, &cli_migrate, &cli_setup_link, &cli_admin, &cli_user, &cli_backup, &cli_restore, &cli_audit, &cli_directory,
 	&cli_lookup, &cli_version, NULL,
 };
 

@@ -2,6 +2,7 @@
 #ifndef SHISA_DIRECTORY_HTTP_H
 #define SHISA_DIRECTORY_HTTP_H
 #include "directory/team.h"
+#include "directory/team_store.h"
 #include "http/router.h"
 
 /* Load the team named by the path's {slug} into T when the actor may edit
@@ -9,6 +10,10 @@
  * a team the actor may not see, 403 for one they may not change) and
  * return false. */
 bool dir_editable_team(struct ctx *c, struct team *t);
+
+/* Read OBJ (a team record's fields as the API takes them) into CH, with
+ * each problem as a field error of the request (team_input.c). */
+void dir_read_change(struct ctx *c, json_t *obj, struct team_change *ch);
 
 extern const struct route directory_api_routes[];
 extern const struct route directory_edit_routes[];

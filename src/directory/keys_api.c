@@ -8,6 +8,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "directory/changed.h"
 #include "directory/directory_http.h"
 #include "directory/pgpkey.h"
 #include "directory/team.h"
@@ -118,6 +119,7 @@ static void key_done(struct ctx *c, void *arg)
 		db_rollback(c->db);
 		http_error(c, ERR_INTERNAL, NULL);
 	} else {
+		directory_changed(DIR_CHANGED_RECORD);
 		struct buf b;
 		struct jw w;
 		buf_init(&b, 1 << 20);
@@ -184,6 +186,7 @@ static void key_remove(struct ctx *c)
 		db_rollback(c->db);
 		http_error(c, ERR_INTERNAL, NULL);
 	} else {
+		directory_changed(DIR_CHANGED_RECORD);
 		http_send(c, 204, "application/json; charset=utf-8", "", 0);
 	}
 }

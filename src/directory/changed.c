@@ -1,0 +1,9 @@
+/* Fan a directory change out to what is derived from it; see changed.h. */
+#include "directory/changed.h"
+#include "directory/lookup.h"
+
+void directory_changed(unsigned what)
+{
+	if (what & DIR_CHANGED_RULES)
+		lookup_changed();
+}
