@@ -10,14 +10,20 @@ static bool running;
 static pthread_t rebuild_thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static bool dirty, stopping;
+static bool dirty, dirty_cards, stopping;
 static struct db rebuild_db;
+static struct team_cards *cards;
+static pthread_mutex_t cards_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct rindex *lookup_build(struct db *db, enum dir_level level)
 {
+	/* One pass over the table in rule order (ties keep the order rules
+	 * were added), the active teams looked up in memory: a join through
+	 * the kind index read rows and teams at random, about 25 times slower
+	 * at a million rules (the server took a minute to start). */
 	static const char sql[] =
-		"SELECT c.id, c.team_id, c.kind, c.value, c.visibility FROM team_constituency c"
-		" JOIN teams t ON t.id = c.team_id WHERE t.state = 'active' AND c.kind IN ('asn', 'cidr', 'domain')";
+		"SELECT c.id, c.team_id, c.kind, c.value, c.visibility FROM team_constituency c NOT INDEXED"
+		" WHERE c.team_id IN (SELECT id FROM teams WHERE state = 'active') AND c.kind IN ('asn', 'cidr', 'domain')";
 	struct rindex_builder *b = rindex_builder_new();
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!b || !st) {
