@@ -14,6 +14,7 @@ void config_defaults(struct config *c)
 	snprintf(c->db_path, sizeof(c->db_path), "%s", db && *db ? db : "var/shisa.db");
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	c->max_body = 8u << 20;
+	c->max_batch_body = 64u << 20;
 	c->max_header = 16u << 10;
 	c->request_timeout_s = 30;
 	snprintf(c->default_lang, sizeof(c->default_lang), "ja");
@@ -52,6 +53,7 @@ static const struct setting settings[] = {
 	I("workers", workers, 0, 256),
 	S("user", user),
 	Z("max_body", max_body, 1024, 1L << 30),
+	Z("max_batch_body", max_batch_body, 1024, 1L << 30),
 	Z("max_header", max_header, 1024, 256L << 10),
 	I("request_timeout", request_timeout_s, 1, 3600),
 	S("default_lang", default_lang),

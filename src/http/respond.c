@@ -8,6 +8,7 @@
 #include "http/metrics.h"
 #include "http/respond.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "web/render.h"
 
 /* No inline script or style anywhere: the pages work without JavaScript. */
@@ -101,16 +102,14 @@ static void access_log(struct ctx *c)
 	       "actor", actor, "addr", c->client_addr, NULL);
 }
 
-void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+/* The status and the headers every response carries. */
+static void start_response(struct ctx *c, int status, const char *ctype)
 {
-	if (c->responded)
-		return;
 	c->responded = true;
 	c->status = status;
 	h2o_req_t *req = c->req;
 	req->res.status = status;
 	req->res.reason = status_reason(status);
-	req->res.content_length = len;
 	static_header(c, H2O_TOKEN_CONTENT_TYPE, ctype, strlen(ctype));
 	const_header(c, "content-security-policy", csp);
 	const_header(c, "x-content-type-options", "nosniff");
@@ -124,8 +123,49 @@ void http_send(struct ctx *c, int status, const char *ctype, const char *body, s
 		static_header(c, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"));
 	if (c->set_csrf_cookie)
 		http_cookie(c, COOKIE_CSRF, c->csrf, 0);
+}
+
+void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+{
+	if (c->responded)
+		return;
+	start_response(c, status, ctype);
+	c->req->res.content_length = len;
 	access_log(c);
-	h2o_send_inline(req, body, len);
+	h2o_send_inline(c->req, body, len);
+}
+
+void http_stream_start(struct ctx *c, int status, const char *ctype, h2o_generator_t *gen)
+{
+	start_response(c, status, ctype);
+	c->thr->inflight++;
+	h2o_start_response(c->req, gen);
+}
+
+void http_stream_send(struct ctx *c, h2o_iovec_t *bufs, size_t n, bool final)
+{
+	if (final) {
+		/* Logged before the last piece leaves: h2o may dispose of the
+		 * request (and C with it) inside h2o_send. */
+		c->thr->inflight--;
+		access_log(c);
+	}
+	h2o_send(c->req, bufs, n, final ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
+void http_stream_abort(struct ctx *c)
+{
+	c->thr->inflight--;
+	c->status = 500;
+	access_log(c);
+	h2o_send(c->req, NULL, 0, H2O_SEND_STATE_ERROR);
+}
+
+void http_stream_stopped(struct ctx *c)
+{
+	c->thr->inflight--;
+	c->status = 499;   /* as nginx logs it: the client closed the connection first */
+	access_log(c);
 }
 
 void http_json(struct ctx *c, int status, const struct buf *b)

@@ -11,6 +11,21 @@
 
 /* Send BODY (copied) with STATUS and Content-Type CTYPE. */
 void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len);
+/* A response sent in pieces as it is computed, for a long answer that
+ * must not hold the event loop. http_stream_start sends STATUS and the
+ * headers every response has; GEN (in memory the caller keeps until the
+ * end) gets proceed() each time the last piece has been written, and
+ * stop() if the connection ends first: then http_stream_stopped. Until
+ * the end the request counts as in flight (shutdown waits for it). */
+void http_stream_start(struct ctx *c, int status, const char *ctype, h2o_generator_t *gen);
+/* Send BUFS[0..N), whose memory must stay valid until proceed() or
+ * stop(). FINAL ends the response and logs it; C may be gone after. */
+void http_stream_send(struct ctx *c, h2o_iovec_t *bufs, size_t n, bool final);
+/* End the response broken (the client sees it cut short, without the
+ * final chunk): for an error found after the status was sent. */
+void http_stream_abort(struct ctx *c);
+/* From GEN's stop(): the client went away before the end. */
+void http_stream_stopped(struct ctx *c);
 /* Send the JSON in B (a complete document). */
 void http_json(struct ctx *c, int status, const struct buf *b);
 /* Send a jansson value as the JSON body. */

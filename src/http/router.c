@@ -230,6 +230,15 @@ static bool csrf_ok(struct ctx *c)
 	return sent && want && strlen(sent) == want && sodium_memcmp(sent, c->csrf, want) == 0;
 }
 
+size_t router_max_body(const struct config *cfg)
+{
+	size_t max = cfg->max_body;
+	for (size_t i = 0; i < nroutes; i++)
+		if (routes[i]->flags & ROUTE_BULK_BODY && cfg->max_batch_body > max)
+			max = cfg->max_batch_body;
+	return max;
+}
+
 static bool content_type_is(struct ctx *c, const char *want)
 {
 	h2o_iovec_t ct = ctx_header(c, "content-type");
@@ -267,11 +276,6 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 		http_error(c, ERR_TOO_LARGE, "err.headers_too_large");
 		return 0;
 	}
-	if (req->entity.base && req->entity.len > c->cfg->max_body) {
-		http_error(c, ERR_TOO_LARGE, NULL);
-		return 0;
-	}
-
 	enum form_status fs = FORM_OK;
 	h2o_iovec_t cookie = ctx_header(c, "cookie");
 	if (cookie.base)
@@ -287,6 +291,13 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 
 	bool path_matched;
 	int ri = find_route(c, path, plen, &path_matched);
+	/* h2o reads bodies up to the largest any route takes; each route
+	 * then takes only what it may. */
+	size_t max_body = ri >= 0 && routes[ri]->flags & ROUTE_BULK_BODY ? c->cfg->max_batch_body : c->cfg->max_body;
+	if (req->entity.base && req->entity.len > max_body) {
+		http_error(c, ERR_TOO_LARGE, NULL);
+		return 0;
+	}
 	if (ri < 0) {
 		if (path_matched) {
 			set_allow_header(c, path, plen);

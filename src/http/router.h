@@ -13,6 +13,7 @@ enum route_flags {
 	ROUTE_FORM = 1 << 1,   /* HTML form post: urlencoded body parsed into ctx->form */
 	ROUTE_NO_CSRF = 1 << 2,/* state-changing but safe without a token (documented at the route) */
 	ROUTE_MFA_SETUP = 1 << 3,/* reachable while MFA enrolment is required (account MFA pages, sign-out) */
+	ROUTE_BULK_BODY = 1 << 4,/* takes a bulk upload: a body up to max_batch_body rather than max_body */
 };
 
 typedef void (*route_fn)(struct ctx *c);
@@ -31,6 +32,8 @@ int router_init(void);
 /* The number of routes, and the Ith in registration order. */
 size_t router_count(void);
 const struct route *router_route_at(size_t i);
+/* The largest body any route takes: what h2o is told to read at most. */
+size_t router_max_body(const struct config *cfg);
 /* The h2o entry point for every request. */
 int router_handle(h2o_handler_t *self, h2o_req_t *req);
 

@@ -228,7 +228,7 @@ int srv_run(const struct config *cfg)
 		return 1;
 	}
 	h2o_config_init(&s.globalconf);
-	s.globalconf.max_request_entity_size = cfg->max_body;
+	s.globalconf.max_request_entity_size = router_max_body(cfg);
 	s.globalconf.http1.req_timeout = (uint64_t)cfg->request_timeout_s * 1000;
 	s.globalconf.server_name = h2o_iovec_init(H2O_STRLIT("shisa"));
 	/* HTTP/1.1 only: no "Upgrade: h2c". An upgraded connection that never
