@@ -6,4 +6,6 @@ void directory_changed(unsigned what)
 {
 	if (what & DIR_CHANGED_RULES)
 		lookup_changed();
+	else if (what & DIR_CHANGED_RECORD)
+		lookup_cards_changed();
 }

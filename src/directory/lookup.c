@@ -52,8 +52,28 @@ struct rindex *lookup_build(struct db *db, enum dir_level level)
 	return ix;
 }
 
+static void publish_cards(struct team_cards *tc)
+{
+	pthread_mutex_lock(&cards_lock);
+	struct team_cards *old = cards;
+	cards = tc;
+	pthread_mutex_unlock(&cards_lock);
+	team_cards_drop(old);
+}
+
+static int rebuild_cards(struct db *db)
+{
+	struct team_cards *tc = team_cards_load(db);
+	if (!tc)
+		return -1;
+	publish_cards(tc);
+	return 0;
+}
+
 static int rebuild_all(struct db *db)
 {
+	if (rebuild_cards(db) < 0)
+		return -1;
 	for (int l = 0; l <= DIR_ALL; l++) {
 		struct rindex *ix = lookup_build(db, (enum dir_level)l);
 		if (!ix)
@@ -67,13 +87,14 @@ static void *rebuild_main(void *unused)
 {
 	pthread_mutex_lock(&lock);
 	for (;;) {
-		while (!dirty && !stopping)
+		while (!dirty && !dirty_cards && !stopping)
 			pthread_cond_wait(&wake, &lock);
 		if (stopping)
 			break;
-		dirty = false;
+		bool all = dirty;
+		dirty = dirty_cards = false;
 		pthread_mutex_unlock(&lock);
-		if (rebuild_all(&rebuild_db) < 0)
+		if ((all ? rebuild_all(&rebuild_db) : rebuild_cards(&rebuild_db)) < 0)
 			log_kv(LOG_ERROR, "constituency router rebuild failed", NULL);
 		pthread_mutex_lock(&lock);
 	}
@@ -92,7 +113,7 @@ int lookup_start(const char *db_path, char *err, size_t errlen)
 		lookup_stop();
 		return -1;
 	}
-	stopping = dirty = false;
+	stopping = dirty = dirty_cards = false;
 	if (pthread_create(&rebuild_thread, NULL, rebuild_main, NULL) != 0) {
 		snprintf(err, errlen, "cannot start the constituency router thread");
 		lookup_stop();
@@ -114,6 +135,7 @@ void lookup_stop(void)
 	}
 	for (int l = 0; l <= DIR_ALL; l++)
 		rindex_holder_destroy(&holders[l]);
+	publish_cards(NULL);
 	db_close(&rebuild_db);
 }
 
@@ -134,4 +156,26 @@ void lookup_release(enum dir_level level, struct rindex *ix)
 {
 	if (ix)
 		rindex_holder_release(&holders[level], ix);
+}
+
+void lookup_cards_changed(void)
+{
+	pthread_mutex_lock(&lock);
+	dirty_cards = true;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
+struct team_cards *lookup_cards_acquire(void)
+{
+	pthread_mutex_lock(&cards_lock);
+	struct team_cards *tc = running ? cards : NULL;
+	team_cards_hold(tc);
+	pthread_mutex_unlock(&cards_lock);
+	return tc;
+}
+
+void lookup_cards_release(struct team_cards *tc)
+{
+	team_cards_drop(tc);
 }

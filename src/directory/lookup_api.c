@@ -1,30 +1,16 @@
 /* GET /api/v1/lookup?ip=… | ?asn=… | ?domain=…: which teams handle it
  * and why, most specific first, with what the asker may see of each team.
  * "No team found" is a 200 with no matches; a malformed query is a 400
- * naming the parameter and what is wrong with it. */
+ * naming the parameter and what is wrong with it. The answer is the one
+ * each line of the batch form carries (lookup_answer.h). */
 #include <stdio.h>
 #include <string.h>
-#include "core/json_writer.h"
 #include "directory/directory_http.h"
 #include "directory/fields.h"
 #include "directory/lookup.h"
+#include "directory/lookup_answer.h"
 #include "http/input.h"
 #include "http/respond.h"
-
-#define MAX_MATCHES 32
-
-static const char *how_name(enum rindex_how how)
-{
-	switch (how) {
-	case RINDEX_MATCH_IPV4: return "ipv4_prefix";
-	case RINDEX_MATCH_IPV6: return "ipv6_prefix";
-	case RINDEX_MATCH_ASN: return "asn";
-	case RINDEX_MATCH_DOMAIN: return "domain";
-	case RINDEX_MATCH_PARENT: return "parent_domain";
-	case RINDEX_MATCH_WILDCARD: return "wildcard_domain";
-	}
-	return "";
-}
 
 static void lookup_get(struct ctx *c)
 {
@@ -64,42 +50,25 @@ static void lookup_get(struct ctx *c)
 		http_error(c, ERR_BAD_REQUEST, NULL);
 		return;
 	}
-	enum dir_level level = team_level_for(&c->actor, 0);
-	struct rindex *ix = lookup_acquire(level);
-	struct rindex_match m[MAX_MATCHES];
-	size_t n = ix ? rindex_lookup(ix, &q, m, MAX_MATCHES) : 0;
-	if (n > MAX_MATCHES)
-		n = MAX_MATCHES;
-
+	struct lookup_asker a = {&c->actor, team_level_for(&c->actor, 0), NULL};
+	struct rindex *ix = lookup_acquire(a.level);
+	struct team_cards *cards = lookup_cards_acquire();
+	a.cards = cards;
+	struct rindex_match m[LOOKUP_MAX_MATCHES];
+	size_t n = ix ? rindex_lookup(ix, &q, m, LOOKUP_MAX_MATCHES) : 0;
+	if (n > LOOKUP_MAX_MATCHES)
+		n = LOOKUP_MAX_MATCHES;
+	int64_t ids[LOOKUP_MAX_MATCHES];
+	const struct team_card *found[LOOKUP_MAX_MATCHES];
+	for (size_t i = 0; i < n; i++)
+		ids[i] = m[i].team_id;
+	team_cards_find_many(cards, ids, n, found);
 	struct buf b;
-	struct jw w;
 	buf_init(&b, 8u << 20);
-	jw_init(&w, &b);
-	jw_obj_begin(&w);
-	jw_kstr(&w, "query", text);
-	jw_kbool(&w, "found", n > 0);
-	jw_key(&w, "matches");
-	jw_arr_begin(&w);
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct team t;
-		if (team_load(c->db, NULL, m[i].team_id, &t) != 1)
-			continue;
-		enum dir_level tl = team_level_for(&c->actor, t.org_id);
-		char why[320];
-		rindex_match_format(&m[i], why, sizeof(why));
-		jw_obj_begin(&w);
-		jw_kstr(&w, "rule", why);
-		jw_kstr(&w, "how", how_name(m[i].how));
-		jw_kint(&w, "specificity", m[i].prefixlen);
-		jw_key(&w, "team");
-		rc = team_write_json(c->db, &t, tl > level ? tl : level, false, &w);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	lookup_release(level, ix);
-	if (rc < 0 || w.failed)
+	int rc = lookup_answer_write(&b, &a, text, strlen(text), m, found, n);
+	lookup_cards_release(cards);
+	lookup_release(a.level, ix);
+	if (rc < 0)
 		http_error(c, ERR_INTERNAL, NULL);
 	else
 		http_json(c, 200, &b);

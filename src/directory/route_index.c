@@ -565,23 +565,59 @@ void rindex_lookup_batch(const struct rindex *ix, const struct rindex_query *qs,
 	}
 }
 
+/* Decimal digits of V at P; return how many. */
+static size_t put_uint(char *p, uint32_t v)
+{
+	char tmp[10];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* TEXT (N bytes) into BUF as snprintf would: cut to SIZE - 1, NUL-ended. */
+static int put_text(char *buf, size_t size, const char *text, size_t n)
+{
+	if (size) {
+		size_t k = n < size - 1 ? n : size - 1;
+		memcpy(buf, text, k);
+		buf[k] = '\0';
+	}
+	return (int)n;
+}
+
+/* Called for every match a batch answers: no printf on the common kinds. */
 int rindex_match_format(const struct rindex_match *m, char *buf, size_t size)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN + 8];
+	size_t n = 0;
 	switch (m->how) {
 	case RINDEX_MATCH_IPV4:
-		return snprintf(buf, size, "%u.%u.%u.%u/%d", m->u.v4 >> 24, (m->u.v4 >> 16) & 0xff,
-			(m->u.v4 >> 8) & 0xff, m->u.v4 & 0xff, m->prefixlen);
+		for (int shift = 24; shift >= 0; shift -= 8) {
+			n += put_uint(a + n, (m->u.v4 >> shift) & 0xff);
+			a[n++] = shift ? '.' : '/';
+		}
+		n += put_uint(a + n, (uint32_t)m->prefixlen);
+		return put_text(buf, size, a, n);
 	case RINDEX_MATCH_IPV6:
 		inet_ntop(AF_INET6, m->u.v6, a, sizeof(a));
-		return snprintf(buf, size, "%s/%d", a, m->prefixlen);
+		n = strlen(a);
+		a[n++] = '/';
+		n += put_uint(a + n, (uint32_t)m->prefixlen);
+		return put_text(buf, size, a, n);
 	case RINDEX_MATCH_ASN:
-		return snprintf(buf, size, "AS%u", m->u.asn);
+		a[0] = 'A';
+		a[1] = 'S';
+		return put_text(buf, size, a, 2 + put_uint(a + 2, m->u.asn));
 	case RINDEX_MATCH_WILDCARD:
 		return snprintf(buf, size, "*.%s", m->u.name);
 	case RINDEX_MATCH_DOMAIN:
 	case RINDEX_MATCH_PARENT:
-		return snprintf(buf, size, "%s", m->u.name);
+		return put_text(buf, size, m->u.name, strlen(m->u.name));
 	}
 	return snprintf(buf, size, "?");
 }
