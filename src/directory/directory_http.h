@@ -19,6 +19,7 @@ extern const struct route directory_api_routes[];
 extern const struct route directory_edit_routes[];
 extern const struct route directory_page_routes[];
 extern const struct route lookup_routes[];
+extern const struct route lookup_batch_routes[];
 extern const struct route key_routes[];
 extern const struct route stale_routes[];
 

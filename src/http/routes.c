@@ -20,6 +20,7 @@ const struct route *const route_tables[] = {
 	directory_edit_routes,
 	directory_page_routes,
 	lookup_routes,
+	lookup_batch_routes,
 	key_routes,
 	stale_routes,
 	NULL,

@@ -336,6 +336,9 @@ checkJsonRoute('POST', '/api/v1/users', { headers: bearer, validBody: '{"email":
 checkJsonRoute('POST', '/api/v1/orgs', { headers: bearer, validBody: '{"kind":"club"}' });
 checkJsonRoute('POST', '/api/v1/teams', { headers: bearer, validBody: '{"slug":"Not A Slug"}' });
 checkJsonRoute('PATCH', '/api/v1/teams/team-x', { headers: bearer, validBody: '{"country":"XX"}' });
+// The batch lookup takes a JSON array (or JSON lines, or text/plain lines)
+// of up to 64 MiB; anything that is not an array is refused whole.
+checkJsonRoute('POST', '/api/v1/lookup', { validBody: '["192.0.2.1"]', maxBody: 64 * MiB, accepts: ['text/plain'] });
 // A GET-only route must still read and refuse any body.
 checkJsonRoute('POST', '/api/v1/status', { expect: [405], why: 'GET-only route' });
 

@@ -172,6 +172,12 @@ export function hostileChecks(srv) {
   //   expect:    allowed statuses (default 400, 413, 415, 422)
   //   codes:     allowed error codes
   //   why:       shown when the expectation is unusual
+  //   maxBody:   the route's body limit, when it takes more than max_body
+  //              (8 MiB): bodies up to it must get a 4xx from the route
+  //   accepts:   Content-Types (of wrongJsonContentTypes) the route also
+  //              reads, e.g. a bulk route reading text/plain: not sent
+  // The body need not be an object: a route taking a JSON array refuses
+  // the objects and scalars of hostileJsonBodies like any other bad body.
   function checkJsonRoute(method, path, opts = {}) {
     const expect = opts.expect ?? [400, 413, 415, 422];
     const codes = opts.codes ??
@@ -189,7 +195,7 @@ export function hostileChecks(srv) {
     };
     cases(`${method} ${path} JSON body`, hostileJsonBodies.map(([name, body]) => {
       const size = Buffer.isBuffer(body) ? body.length : Buffer.byteLength(body);
-      const over = size > 8 * MiB;
+      const over = size > (opts.maxBody ?? 8 * MiB);
       return {
         name,
         send: request('application/json', body),
@@ -202,7 +208,8 @@ export function hostileChecks(srv) {
         check,
       };
     }));
-    cases(`${method} ${path} Content-Type`, wrongJsonContentTypes.map((ct) => ({
+    const refused = wrongJsonContentTypes.filter((ct) => !(opts.accepts ?? []).includes(ct));
+    cases(`${method} ${path} Content-Type`, refused.map((ct) => ({
       name: ct === null ? 'no Content-Type' : JSON.stringify(ct),
       send: request(ct, opts.validBody ?? '{}'),
       expect,
