@@ -38,6 +38,8 @@ bench: build
 	@bench/http.sh
 	@ninja -C $(BUILD) bench/bench_lookup
 	@$(BUILD)/bench/bench_lookup
+	@ninja -C $(BUILD) shisa bench/bench_lookup_batch
+	@$(BUILD)/bench/bench_lookup_batch $(BUILD)/shisa
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) $(FUZZBUILD)
