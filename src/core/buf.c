@@ -79,6 +79,17 @@ int buf_addc(struct buf *b, char c)
 	return buf_add(b, &c, 1);
 }
 
+char *buf_reserve(struct buf *b, size_t n)
+{
+	return buf_grow(b, n) < 0 ? NULL : b->data + b->len;
+}
+
+void buf_commit(struct buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -32,4 +32,11 @@ int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
+/* For writers that know a bound and want no call per piece: room for N
+ * more bytes, returned as the address to write them at (B->data +
+ * B->len), or NULL as buf_add would fail. Write at most N bytes there,
+ * then buf_commit(B, END) with END just past the last byte written. */
+char *buf_reserve(struct buf *b, size_t n);
+void buf_commit(struct buf *b, char *end);
+
 #endif

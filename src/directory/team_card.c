@@ -123,10 +123,13 @@ static int add_contact(struct team_cards *tc, size_t off, sqlite3_stmt *st)
 	rc |= add_str(b, "kind", db_col_text(st, 1));
 	rc |= buf_addc(b, ',');
 	rc |= add_str(b, "value", db_col_text(st, 2));
-	rc |= buf_addc(b, ',');
-	rc |= add_str(b, "hours", db_col_text(st, 3));
-	rc |= buf_addc(b, ',');
-	rc |= add_str(b, "note", db_col_text(st, 4));
+	/* Most contacts have neither: a batch writes millions of cards. */
+	for (int col = 3; col <= 4; col++) {
+		if (*db_col_text(st, col)) {
+			rc |= buf_addc(b, ',');
+			rc |= add_str(b, col == 3 ? "hours" : "note", db_col_text(st, col));
+		}
+	}
 	rc |= buf_addc(b, '}');
 	if (rc)
 		return -1;
@@ -309,24 +312,33 @@ int64_t team_card_org(const struct team_card *c)
 	return c->org_id;
 }
 
-int team_card_write(const struct team_card *c, enum dir_level level, struct buf *b)
+size_t team_card_max(const struct team_card *c)
 {
-	const char *p = (const char *)(c + 1);
-	int rc = buf_add(b, p, c->head_len);
+	/* The head and the contacts, a comma between two, and "]}". */
+	return c->size - sizeof(*c) + 2;
+}
+
+char *team_card_put(const struct team_card *c, enum dir_level level, char *p)
+{
+	const char *from = (const char *)(c + 1);
+	memcpy(p, from, c->head_len);
 	p += c->head_len;
+	from += c->head_len;
 	bool first = true;
 	for (uint32_t i = 0; i < c->ncontacts; i++) {
 		struct contact_hdr h;
-		memcpy(&h, p, sizeof(h));
-		p += sizeof(h);
+		memcpy(&h, from, sizeof(h));
+		from += sizeof(h);
 		if (team_visible((enum visibility)h.vis, level)) {
 			if (!first)
-				rc |= buf_addc(b, ',');
-			rc |= buf_add(b, p, h.len);
+				*p++ = ',';
+			memcpy(p, from, h.len);
+			p += h.len;
 			first = false;
 		}
-		p += h.len;
+		from += h.len;
 	}
-	rc |= buf_add(b, "]}", 2);
-	return rc ? -1 : 0;
+	*p++ = ']';
+	*p++ = '}';
+	return p;
 }

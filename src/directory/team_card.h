@@ -41,11 +41,13 @@ void team_cards_find_many(const struct team_cards *tc, const int64_t *ids, size_
                           const struct team_card **out);
 /* The organisation the team belongs to (0: none), for team_level_for. */
 int64_t team_card_org(const struct team_card *c);
-/* Append card C as a JSON object with what a reader at LEVEL may see:
+/* Write card C at P as a JSON object with what a reader at LEVEL may see:
  *   {"slug", "name": {"en", "ja"}, "short_name",
  *    "contacts": [{"kind", "value", "hours", "note"}, ...]}
  * (names and short name are always public; each contact by its own
- * visibility, in the record's order). Return 0, or -1 when B is full. */
-int team_card_write(const struct team_card *c, enum dir_level level, struct buf *b);
+ * visibility, in the record's order; "hours" and "note" only when not
+ * empty). P has room for team_card_max(C) bytes; return the end. */
+char *team_card_put(const struct team_card *c, enum dir_level level, char *p);
+size_t team_card_max(const struct team_card *c);
 
 #endif
