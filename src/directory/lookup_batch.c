@@ -296,8 +296,9 @@ static void send_ready(struct batch *b)
 	b->sending = true;
 	bool last = b->next_send + 1 == b->w->nturns;
 	h2o_iovec_t piece = h2o_iovec_init(t->out.data, t->out.len);
-	if (!last)
-		h2o_timeout_link(b->c->req->conn->ctx->loop, &b->c->req->conn->ctx->http1.req_timeout, &b->stall);
+	/* Unlinked when h2o has written it (proceed), or with the request
+	 * after the last piece. */
+	h2o_timeout_link(b->c->req->conn->ctx->loop, &b->c->req->conn->ctx->http1.req_timeout, &b->stall);
 	http_stream_send(b->c, &piece, 1, last);
 }
 
