@@ -85,6 +85,15 @@ bool utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
+		/* Eight bytes at a time while they are ASCII without NUL (no high
+		 * bit, no zero byte): most bodies are mostly that. */
+		for (uint64_t v; n - i >= 8; i += 8) {
+			memcpy(&v, p + i, 8);
+			if ((v & 0x8080808080808080ull) || ((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull))
+				break;
+		}
+		if (i == n)
+			break;
 		if (p[i] == 0)
 			return false;
 		int l = utf8_seq_len(p + i, n - i);

@@ -150,30 +150,39 @@ static bool plain_string(const char *s, const char *e, const char **inner_end)
 	return true;
 }
 
+/* The next line that is not blank, trimmed, into [*S, *E): false at the
+ * end. What makes an item of a line is its own business, never the
+ * body's, so checking a body in lines needs no more than this. */
+static bool line_bounds(struct lookup_input *in, const char **s, const char **e)
+{
+	while (in->p < in->end) {
+		const char *nl = memchr(in->p, '\n', (size_t)(in->end - in->p));
+		*s = in->p;
+		*e = nl ? nl : in->end;
+		in->p = nl ? nl + 1 : in->end;
+		*s = skip_blanks(*s, *e);
+		while (*e > *s && is_blank((*e)[-1]))
+			(*e)--;
+		if (*s < *e)
+			return true;
+	}
+	return false;
+}
+
 static int next_line(struct lookup_input *in, struct lookup_item *it)
 {
-	for (;;) {
-		if (in->p >= in->end)
-			return 0;
-		const char *nl = memchr(in->p, '\n', (size_t)(in->end - in->p));
-		const char *s = in->p, *e = nl ? nl : in->end;
-		in->p = nl ? nl + 1 : in->end;
-		s = skip_blanks(s, e);
-		while (e > s && is_blank(e[-1]))
-			e--;
-		if (s == e)
-			continue;
-		const char *q;
-		if (in->fmt == LOOKUP_TEXT_LINES) {
-			set_query(in, it, s, (size_t)(e - s));
-		} else if (plain_string(s, e, &q) && q + 1 == e) {
-			set_query(in, it, s + 1, (size_t)(q - s - 1));
-		} else if (!read_json_item(in, it, s, e)) {
-			it->problem = LOOKUP_ITEM_NOT_JSON;
-			echo_text(in, it, s, (size_t)(e - s));
-		}
-		return 1;
+	const char *s, *e, *q;
+	if (!line_bounds(in, &s, &e))
+		return 0;
+	if (in->fmt == LOOKUP_TEXT_LINES) {
+		set_query(in, it, s, (size_t)(e - s));
+	} else if (plain_string(s, e, &q) && q + 1 == e) {
+		set_query(in, it, s + 1, (size_t)(q - s - 1));
+	} else if (!read_json_item(in, it, s, e)) {
+		it->problem = LOOKUP_ITEM_NOT_JSON;
+		echo_text(in, it, s, (size_t)(e - s));
 	}
+	return 1;
 }
 
 static int next_array_item(struct lookup_input *in, struct lookup_item *it)
@@ -255,12 +264,17 @@ enum lookup_input_status lookup_input_check(const char *body, size_t n, enum loo
 	}
 	struct lookup_input in;
 	struct lookup_item it;
+	const char *s, *e;
 	lookup_input_start(&in, body, n, fmt);
 	int rc;
 	for (;;) {
 		if (marks && *count % every == 0)
 			marks[*count / every] = (struct lookup_input_mark){(size_t)(in.p - body), in.started, in.after_item};
-		if ((rc = lookup_input_next(&in, &it)) <= 0)
+		if (fmt == LOOKUP_JSON_ARRAY)
+			rc = lookup_input_next(&in, &it);
+		else
+			rc = line_bounds(&in, &s, &e);
+		if (rc <= 0)
 			break;
 		if (++*count > max)
 			return LOOKUP_INPUT_TOO_MANY;
