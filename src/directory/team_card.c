@@ -220,6 +220,12 @@ struct team_cards *team_cards_load(struct db *db)
 		db_exec(db, "COMMIT");
 	if (rc == 0)
 		rc = index_cards(tc);
+	/* Give back what doubling the block left over: it stays this size. */
+	char *fit = rc == 0 ? realloc(tc->block.data, tc->block.len + 1) : NULL;
+	if (fit) {
+		tc->block.data = fit;
+		tc->block.cap = tc->block.len + 1;
+	}
 	if (rc < 0) {
 		team_cards_drop(tc);
 		return NULL;
