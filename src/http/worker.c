@@ -3,11 +3,15 @@
  * the pool thread; both sides run their part of its life on the loop
  * thread, so its reference count needs no atomics. */
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/log.h"
 #include "http/server.h"
 #include "http/worker.h"
+
+#define POOL_NICE 5
 
 struct job {
 	h2o_multithread_message_t msg;   /* first: the queue hands it back */
@@ -39,6 +43,10 @@ static void job_release(struct job *j)
 
 static void *pool_main(void *unused)
 {
+	/* Below the event loops (Linux gives each thread its own nice value):
+	 * when both want a core, the loop answering requests goes first, and
+	 * pool work still gets every core the loops leave idle. */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), POOL_NICE);
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (!head && !stopping)
