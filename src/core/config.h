@@ -31,6 +31,7 @@ struct config {
 	char mail_from[254];
 	int jobs_retry_base_s;
 	int confirm_months;        /* teams re-confirm their directory record this often */      /* first retry delay; doubles each attempt */
+	int securitytxt_expires_days; /* a team's security.txt expires this many days after it is made */
 	char instance_name[128];
 	char log_level[8];
 };
