@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "directory/directory_http.h"
 #include "directory/export.h"
+#include "directory/securitytxt.h"
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -221,6 +222,8 @@ static void team_page(struct ctx *c)
 	json_t *d = json_pack("{s:s,s:o,s:o,s:b,s:b,s:b}", "title", json_string_value(json_object_get(v, "display_name")),
 	                      "team", v, "texts", texts, "public_view", level == DIR_PUBLIC, "can_confirm", can_confirm,
 	                      "confirmed", form_get(&c->query, "confirmed") != NULL);
+	if (can_confirm)
+		json_object_set_new(d, "securitytxt", securitytxt_publish_steps(v));
 	http_page(c, 200, "team.html", d);
 }
 
