@@ -21,24 +21,38 @@
  * any size to a file. */
 #define EXPORT_HTTP_MAX ((size_t)512 << 20)
 
-/* The scope asked for in ?scope= (public when absent), if it is one of
- * the N in ALLOWED and the reader's level reaches it. Otherwise answer
- * (400 naming "scope" with BAD_KEY's message, or 403) and return false. */
-static bool read_scope(struct ctx *c, const enum export_scope *allowed, size_t n, const char *bad_key,
-                       enum dir_level reader, enum export_scope *out)
+/* The scopes a route offers, and what it says when one is not offered
+ * (BAD_KEY) or above the reader's level (ABOVE_KEY). */
+struct scope_offer {
+	enum export_scope allowed[3];
+	size_t n;
+	const char *bad_key, *above_key;
+};
+
+static const struct scope_offer export_offer = {
+	{EXPORT_PUBLIC, EXPORT_MINIMAL, EXPORT_MEMBERS}, 3, "export.bad_scope", "export.scope_members_only",
+};
+static const struct scope_offer securitytxt_offer = {
+	{EXPORT_PUBLIC, EXPORT_MEMBERS}, 2, "export.bad_scope_securitytxt", "export.scope_members_only_securitytxt",
+};
+
+/* The scope asked for in ?scope= (public when absent), if OFFER has it
+ * and the reader's level reaches it. Otherwise answer (400 or 403, with
+ * an error on "scope") and return false. */
+static bool read_scope(struct ctx *c, const struct scope_offer *offer, enum dir_level reader, enum export_scope *out)
 {
 	const char *s = form_get(&c->query, "scope");
 	*out = EXPORT_PUBLIC;
 	bool known = !s || export_scope_parse(s, out) == 0, offered = false;
-	for (size_t i = 0; known && i < n; i++)
-		offered |= allowed[i] == *out;
+	for (size_t i = 0; known && i < offer->n; i++)
+		offered |= offer->allowed[i] == *out;
 	if (!offered) {
-		ctx_field_error(c, "scope", bad_key);
+		ctx_field_error(c, "scope", offer->bad_key);
 		http_error(c, ERR_BAD_REQUEST, NULL);
 		return false;
 	}
 	if (reader < export_scope_needs(*out)) {
-		ctx_field_error(c, "scope", "export.scope_members_only");
+		ctx_field_error(c, "scope", offer->above_key);
 		http_error(c, ERR_FORBIDDEN, "export.scope_forbidden");
 		return false;
 	}
@@ -91,10 +105,9 @@ static void export_done(struct ctx *c, void *arg)
  * turn may). */
 static void teams_export(struct ctx *c)
 {
-	static const enum export_scope allowed[] = {EXPORT_PUBLIC, EXPORT_MINIMAL, EXPORT_MEMBERS};
 	enum dir_level reader = team_level_for(&c->actor, 0);
 	enum export_scope scope;
-	if (!read_scope(c, allowed, 3, "export.bad_scope", reader, &scope))
+	if (!read_scope(c, &export_offer, reader, &scope))
 		return;
 	struct export_job *j = calloc(1, sizeof(*j));
 	if (!j) {
@@ -141,11 +154,10 @@ static void send_file(struct ctx *c, const char *type, const char *filename, con
  * web) or ?scope=members (for members, with what they may see). */
 static void team_securitytxt(struct ctx *c)
 {
-	static const enum export_scope allowed[] = {EXPORT_PUBLIC, EXPORT_MEMBERS};
 	struct team t;
 	enum dir_level reader;
 	enum export_scope scope;
-	if (!listed_team(c, &t, &reader) || !read_scope(c, allowed, 2, "export.bad_scope_securitytxt", reader, &scope))
+	if (!listed_team(c, &t, &reader) || !read_scope(c, &securitytxt_offer, reader, &scope))
 		return;
 	json_t *record = export_record(c->db, &t, scope, export_scope_level(scope, reader));
 	if (!record) {

@@ -262,6 +262,9 @@ test('security.txt: a valid RFC 9116 file with what the reader may see, public u
       assert.match(r.text, /^# security\.txt \(RFC 9116\) of Team A \(TA\)\n/, 'the comment header first');
     }
   }
+  const above = await srv.request('/directory/team-a/security.txt?scope=members&lang=en', { jar: new CookieJar() });
+  assert.equal(above.status, 403);
+  assert.match(above.text, /the public file needs no scope/);
   const policy = await srv.request('/directory/team-a/rfc2350.txt', { jar: new CookieJar() });
   assert.equal(policy.status, 200, 'the Policy URL answers');
   const bad = await srv.request('/directory/team-a/security.txt?scope=minimal&lang=en', { jar: new CookieJar() });
