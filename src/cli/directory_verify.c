@@ -2,13 +2,9 @@
  * JSON) against the instance's public key and say plainly whether it is
  * the file the instance signed, or what is wrong with it. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "cli/cli.h"
 #include "directory/snapshot_format.h"
 
@@ -131,23 +127,10 @@ static int verify_cmd(int argc, char **argv)
 	if (!key && key_from_db(&cfg, pk) < 0)
 		return 2;
 
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "REFUSED: %s: cannot read it: %s\n", path, fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		return 1;
-	}
 	struct snapshot_header h;
-	enum snapshot_check c = SNAPSHOT_NOT_SNAPSHOT;
-	void *m = st.st_size > 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-	close(fd);
-	if (m != MAP_FAILED) {
-		c = snapshot_verify(m, (size_t)st.st_size, pk, &h);
-		munmap(m, (size_t)st.st_size);
-	} else if (st.st_size > 0) {
-		fprintf(stderr, "REFUSED: %s: cannot read it: %s\n", path, strerror(errno));
+	enum snapshot_check c = snapshot_verify_file(path, pk, &h);
+	if (c == SNAPSHOT_UNREADABLE) {
+		fprintf(stderr, "REFUSED: %s: cannot read it: %s\n", path, errno == EINVAL ? "not a regular file" : strerror(errno));
 		return 1;
 	}
 	if (c == SNAPSHOT_OK) {

@@ -123,7 +123,7 @@ struct out_file {
 	FILE *f;
 };
 
-static int out_open(struct out_file *o, const char *dir, const char *name)
+static int out_open(struct out_file *o, const char *dir, const char *name, int mode)
 {
 	o->f = NULL;
 	if ((size_t)snprintf(o->final, sizeof(o->final), "%s/%s", dir, name) >= sizeof(o->final) ||
@@ -134,8 +134,7 @@ static int out_open(struct out_file *o, const char *dir, const char *name)
 		o->tmp[0] = '\0';
 		return -1;
 	}
-	/* Member teams' data: the owner and the group, nobody else. */
-	if (fchmod(fd, 0640) < 0 || !(o->f = fdopen(fd, "w+"))) {
+	if (fchmod(fd, (mode_t)mode) < 0 || !(o->f = fdopen(fd, "w+"))) {
 		close(fd);
 		unlink(o->tmp);
 		o->tmp[0] = '\0';
@@ -290,7 +289,8 @@ int snapshot_generate(struct db *db, const struct snapshot_params *p, const unsi
 
 	struct snapshot_header hh = *h;
 	hh.kind = SNAPSHOT_HTML;
-	if (out_open(&html, p->dir, p->html_name) < 0 || out_open(&json, p->dir, p->json_name) < 0) {
+	if (out_open(&html, p->dir, p->html_name, p->file_mode) < 0 ||
+	    out_open(&json, p->dir, p->json_name, p->file_mode) < 0) {
 		snprintf(err, errlen, "cannot write in %s: %s", p->dir, strerror(errno));
 		goto out;
 	}

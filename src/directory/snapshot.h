@@ -26,6 +26,7 @@ struct snapshot_params {
 	const char *dir;              /* where the files go */
 	const char *html_name;        /* file names inside DIR */
 	const char *json_name;
+	int file_mode;                /* of the files written (e.g. 0640) */
 	/* When not NULL: a content id (snapshot_header.content_id). If the new
 	 * snapshot's content id equals it, nothing is written and
 	 * snapshot_generate returns 0. */

@@ -1,8 +1,13 @@
 /* Header and signature lines of a snapshot, and checking them; see
  * snapshot_format.h for the layout. */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "directory/snapshot_format.h"
 
 #define SIG_TEXT_LEN 88   /* base64 of the 64-byte signature */
@@ -183,6 +188,35 @@ enum snapshot_check snapshot_verify(const unsigned char *data, size_t len, const
 	return strcmp(mine, h->public_key) != 0 ? SNAPSHOT_OTHER_KEY : SNAPSHOT_MISMATCH;
 }
 
+enum snapshot_check snapshot_verify_file(const char *path, const unsigned char pk[SNAPKEY_PK_BYTES],
+                                         struct snapshot_header *h)
+{
+	memset(h, 0, sizeof(*h));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return SNAPSHOT_UNREADABLE;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return SNAPSHOT_UNREADABLE;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return SNAPSHOT_NOT_SNAPSHOT;
+	}
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	int saved = errno;
+	close(fd);
+	if (m == MAP_FAILED) {
+		errno = saved;
+		return SNAPSHOT_UNREADABLE;
+	}
+	enum snapshot_check rc = snapshot_verify(m, (size_t)st.st_size, pk, h);
+	munmap(m, (size_t)st.st_size);
+	return rc;
+}
+
 const char *snapshot_check_text(enum snapshot_check c)
 {
 	switch (c) {
@@ -205,6 +239,8 @@ const char *snapshot_check_text(enum snapshot_check c)
 		       "was signed by another instance (or changed after signing)";
 	case SNAPSHOT_MISMATCH:
 		return "the signature does not match the content: the file was changed after it was signed";
+	case SNAPSHOT_UNREADABLE:
+		return "the file cannot be read";
 	}
 	return "unknown answer";
 }

@@ -53,6 +53,7 @@ enum snapshot_check {
 	SNAPSHOT_BAD_SIGNATURE_LINE, /* a signature line whose signature is not 64 bytes of base64 */
 	SNAPSHOT_OTHER_KEY,          /* does not verify; the header names another key */
 	SNAPSHOT_MISMATCH,           /* does not verify with the key it names: changed after signing */
+	SNAPSHOT_UNREADABLE,         /* the file could not be read (errno says why) */
 };
 
 /* The first line(s) of a snapshot of H->kind, with H as the header
@@ -70,6 +71,10 @@ enum snapshot_check snapshot_read_header(const unsigned char *data, size_t len, 
  * (when readable, whatever the answer). */
 enum snapshot_check snapshot_verify(const unsigned char *data, size_t len, const unsigned char pk[SNAPKEY_PK_BYTES],
                                     struct snapshot_header *h);
+/* snapshot_verify on the file at PATH (read through mmap, whatever its
+ * size); SNAPSHOT_UNREADABLE with errno set when it cannot be read. */
+enum snapshot_check snapshot_verify_file(const char *path, const unsigned char pk[SNAPKEY_PK_BYTES],
+                                         struct snapshot_header *h);
 /* What a check answer means, in one English sentence (for the CLI). */
 const char *snapshot_check_text(enum snapshot_check c);
 
