@@ -198,14 +198,12 @@ static json_t *people_of(struct snapshot_page *pg, json_t *team)
 	return out;
 }
 
-/* An OpenPGP fingerprint in groups of four, as gpg shows it. */
+/* An OpenPGP fingerprint in groups of four, easier to read out on the phone. */
 static void group_fingerprint(const char *fpr, char *out, size_t n)
 {
 	size_t o = 0, len = strlen(fpr);
-	for (size_t i = 0; i < len && o + 3 < n; i++) {
+	for (size_t i = 0; i < len && o + 2 < n; i++) {
 		if (i && i % 4 == 0)
-			out[o++] = ' ';
-		if (i && i % 20 == 0 && o + 3 < n)
 			out[o++] = ' ';
 		out[o++] = fpr[i];
 	}
