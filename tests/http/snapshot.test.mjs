@@ -139,9 +139,14 @@ test('a member API token (read scope) can keep a copy', async () => {
     body: JSON.stringify({ name: 'snapshot copy', scope: 'read' }),
   });
   assert.equal(made.status, 201, made.text);
-  const r = await srv.request('/api/v1/directory/snapshot.json', { jar: null, headers: { authorization: `Bearer ${made.json.secret}` } });
+  const bearer = { authorization: `Bearer ${made.json.secret}` };
+  const r = await srv.request('/api/v1/directory/snapshot.json', { jar: null, headers: bearer });
   assert.equal(r.status, 200);
   assert.equal(JSON.parse(r.text).snapshot.kind, 'json');
+  const head = await srv.request('/api/v1/directory/snapshot.json', { method: 'HEAD', jar: null, headers: bearer });
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  assert.ok(Number(head.headers.get('content-length')) > 0, 'HEAD tells the size');
 });
 
 test('after a PATCH of a team, the downloaded snapshot changes', async () => {
