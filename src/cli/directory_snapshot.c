@@ -109,7 +109,8 @@ static int snapshot_cmd(int argc, char **argv)
 	struct snapshot_params p = {
 		.instance = cfg.instance_name, .url = cfg.base_url, .tz = cfg.default_tz, .generated_at = now,
 		/* Member teams' data: the owner and the group, nobody else. */
-		.dir = out, .html_name = html_name, .json_name = json_name, .file_mode = 0640, .progress = show_progress, .progress_arg = &pl,
+		.dir = out, .html_name = html_name, .json_name = json_name, .file_mode = 0640,
+		.progress = show_progress, .progress_arg = &pl,
 	};
 	struct snapshot_result r;
 	int rc = snapshot_generate(&db, &p, pk, sk, &r, err, sizeof(err));

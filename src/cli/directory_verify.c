@@ -130,7 +130,8 @@ static int verify_cmd(int argc, char **argv)
 	struct snapshot_header h;
 	enum snapshot_check c = snapshot_verify_file(path, pk, &h);
 	if (c == SNAPSHOT_UNREADABLE) {
-		fprintf(stderr, "REFUSED: %s: cannot read it: %s\n", path, errno == EINVAL ? "not a regular file" : strerror(errno));
+		fprintf(stderr, "REFUSED: %s: cannot read it: %s\n", path,
+		        errno == EINVAL ? "not a regular file" : strerror(errno));
 		return 1;
 	}
 	if (c == SNAPSHOT_OK) {

@@ -160,7 +160,8 @@ static int out_sign_and_close(struct out_file *o, enum snapshot_kind kind, const
 	}
 	if (rc == 0 && (put(o->f, &sig) < 0 || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0))
 		rc = -1;
-	*bytes = (size_t)len + sig.len;
+	if (rc == 0)
+		*bytes = (size_t)len + sig.len;
 	buf_release(&sig);
 	if (fclose(o->f) != 0)
 		rc = -1;
