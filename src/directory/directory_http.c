@@ -9,6 +9,7 @@
 #include "directory/directory_http.h"
 #include "directory/export.h"
 #include "directory/securitytxt.h"
+#include "directory/snapshot_http.h"
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -166,6 +167,7 @@ static void directory_page(struct ctx *c)
 	if (q.offset > 0)
 		json_object_set_new(d, "prev_url", page_link(c, q.offset > 50 ? q.offset - 50 : 0));
 	json_object_set_new(d, "members_view", json_boolean(ps.level >= DIR_MEMBERS));
+	snapshot_page_box(c, d);
 	http_page(c, 200, "directory.html", d);
 }
 

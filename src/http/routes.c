@@ -5,6 +5,7 @@
 #include "audit/audit_http.h"
 #include "auth/auth_http.h"
 #include "directory/directory_http.h"
+#include "directory/snapshot_http.h"
 #include "http/router.h"
 #include "web/site.h"
 
@@ -23,5 +24,6 @@ const struct route *const route_tables[] = {
 	lookup_routes,
 	key_routes,
 	stale_routes,
+	snapshot_routes,
 	NULL,
 };

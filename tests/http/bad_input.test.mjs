@@ -352,6 +352,7 @@ cases('export scope', ['all', 'MEMBERS', '', 'public,members', "' OR 1=1 --", '<
       noReflection(q)(r);
     },
   })));
+checkJsonRoute('POST', '/api/v1/directory/snapshot.json', { expect: [405], why: 'GET-only route (the offline snapshot)' });
 
 test('bad input: the database is exactly as it was before all of the above', () => {
   assert.equal(srv.dbHash(), dbAtStart, 'a hostile request wrote to the database');
