@@ -69,6 +69,7 @@ static const struct setting settings[] = {
 	S("mail_from", mail_from),
 	I("jobs_retry_base", jobs_retry_base_s, 1, 86400),
 	I("confirm_months", confirm_months, 1, 24),
+	S("bounce_address", bounce_address),
 	S("instance_name", instance_name),
 	S("log_level", log_level),
 };

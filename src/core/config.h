@@ -31,6 +31,7 @@ struct config {
 	char mail_from[254];
 	int jobs_retry_base_s;
 	int confirm_months;        /* teams re-confirm their directory record this often */      /* first retry delay; doubles each attempt */
+	char bounce_address[254];  /* envelope sender of outgoing mail (where DSNs go); "" = mail_from */
 	char instance_name[128];
 	char log_level[8];
 };
