@@ -56,7 +56,8 @@ async function as(email) {
 // Reminders only: signing in may also send a new-address notice.
 const remindersTo = (rcpt) => sink.messages().filter((m) => m.rcpt === rcpt && m.body.includes('/directory/team-a'));
 
-test('a record confirmed recently is left alone', () => {
+test('the server scans at start and next a day later; a record confirmed recently is left alone', () => {
+  assert.equal(sql(srv, "SELECT next_at - last_at FROM periodic_tasks WHERE name = 'directory.remind'"), '86400');
   assert.match(remind(), /^0 teams reminded$/m);
 });
 

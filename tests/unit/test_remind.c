@@ -16,6 +16,7 @@
 #include "directory/remind.h"
 #include "directory/team.h"
 #include "directory/team_store.h"
+#include "jobs/periodic.h"
 #include "testutil.h"
 
 #define DAY 86400
@@ -295,6 +296,31 @@ static void bounces_recorded_pruned_and_cleared(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM contact_bounces WHERE team_id = 2"), 1);
 }
 
+/* The job runner's daily scan: due at once the first time, then a day
+ * later, whatever happens in between; a runner that finds another one's
+ * claim (or a failed run's lease) leaves it alone. */
+static void daily_scan_in_the_runner(void **state)
+{
+	struct testdb *t = *state;
+	struct db *db = &t->db;
+	struct config cfg;
+	config_defaults(&cfg);
+	snprintf(cfg.base_url, sizeof(cfg.base_url), "https://shisa.example.jp");
+	int64_t now = DUE + DAY;
+	assert_int_equal(periodic_run_due(db, &cfg, now), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM team_reminders"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM jobs WHERE kind = 'mail'"), 2);
+	assert_int_equal(count(db, "SELECT next_at - last_at FROM periodic_tasks WHERE name = 'directory.remind'"), DAY);
+	assert_int_equal(periodic_run_due(db, &cfg, now + 3600), 0);
+	assert_int_equal(periodic_run_due(db, &cfg, now + DAY - 1), 0);
+	assert_int_equal(periodic_run_due(db, &cfg, now + DAY), 1);
+	/* The scan itself never repeats a reminder: nothing new a day later. */
+	assert_int_equal(count(db, "SELECT count(*) FROM jobs WHERE kind = 'mail'"), 2);
+	assert_int_equal(db_exec(db, "UPDATE periodic_tasks SET next_at = next_at + 3600"), 0);
+	assert_int_equal(periodic_run_due(db, &cfg, now + 2 * DAY), 0);
+	assert_int_equal(periodic_run_due(db, &cfg, now + 2 * DAY + 3600), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +328,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dry_run_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(contacts_when_no_admin, setup, teardown),
 		cmocka_unit_test_setup_teardown(bounces_recorded_pruned_and_cleared, setup, teardown),
+		cmocka_unit_test_setup_teardown(daily_scan_in_the_runner, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
