@@ -211,6 +211,14 @@ static void team_page(struct ctx *c)
 	}
 	label_rows(c, json_object_get(v, "contacts"), "kind", "dir.contact.");
 	label_rows(c, json_object_get(v, "people"), "role", "dir.role.");
+	/* When the record was last confirmed, in the reader's time zone. */
+	int64_t verified;
+	const char *lv = json_string_value(json_object_get(v, "last_verified"));
+	if (lv && clock_parse_iso_utc(lv, &verified) == 0) {
+		char when[48];
+		clock_local(verified, c->user_tz, when, sizeof(when));
+		json_object_set_new(v, "last_verified_text", json_string(when));
+	}
 	/* Bouncing addresses are flagged for those who can correct them. */
 	int bounced = level == DIR_ALL ? bounce_mark_record(c->db, t.id, v, c->user_tz) : 0;
 	/* Texts as a list in the order of the record's sections. */

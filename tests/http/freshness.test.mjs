@@ -121,7 +121,7 @@ test('a bounce read from a postfix DSN shows on the stale view and the team\'s o
   const page = await srv.request('/admin/stale?lang=en', { jar: sec });
   assert.equal(page.status, 200);
   assert.match(page.text, /<h2 id="stale-bounces">Addresses that bounce<\/h2>/);
-  assert.match(page.text, /<code>info@team-a\.example\.jp<\/code><\/td><td>General enquiries<\/td><td><strong class="overdue">5\.1\.1<\/strong>/);
+  assert.match(page.text, /<code>info@team-a\.example\.jp<\/code><\/td><td>General enquiries<\/td><td><details><summary><strong class="overdue">5\.1\.1<\/strong>/);
   assert.match(page.text, /User unknown in virtual mailbox table/);
   const pageJa = await srv.request('/admin/stale?lang=ja', { jar: sec });
   assert.match(pageJa.text, /配送できないアドレス/);
