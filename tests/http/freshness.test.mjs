@@ -16,7 +16,7 @@ import { PASSWORD, cloneUser, csrfIn, postForm, setupSecretariat, signIn, sql, s
 
 const BASE_URL = 'https://shisa.example.jp';
 const sink = await startSmtpSink();
-const srv = await startServer({ args: [...sink.serverArgs, '--base-url', BASE_URL] });
+const srv = await startServer({ args: [...sink.serverArgs, '--base-url', BASE_URL, '--set', 'bounce_address=dsn@bounces.shisa.example.jp'] });
 after(async () => {
   await srv.kill();
   sink.stop();
@@ -91,6 +91,8 @@ test('the scan mails each team admin once, in the admin\'s language, with the li
   const en = await sink.waitFor('alice@team-a.example.jp', /overdue|was due/);
   assert.match(en.headers, /^Subject: Your directory record is overdue for confirmation: Team A$/m);
   assert.match(en.headers, /^Content-Language: en$/m);
+  assert.match(en.headers, /^X-Mail-Args: <dsn@bounces\.shisa\.example\.jp>/m, 'bounces go to bounce_address');
+  assert.match(en.headers, /^From: .*<noreply@shisa\.example>$/m, 'the sender shown stays mail_from');
   assert.match(en.body, /^Hello Alice Admin,$/m);
   assert.match(en.body, /confirmation was due on \d{4}-\d\d-\d\d/);
   assert.match(en.body, /https:\/\/shisa\.example\.jp\/directory\/team-a/);
