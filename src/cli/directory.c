@@ -8,10 +8,12 @@
 static int directory_cmd(int argc, char **argv);
 
 extern const struct cli_cmd cli_directory_remind;
+extern const struct cli_cmd cli_directory_export;
 
 /* The subcommands, each a struct cli_cmd of its own ("directory NAME"). */
 static const struct cli_cmd *const directory_subcommands[] = {
 	&cli_directory_remind,
+	&cli_directory_export,
 	NULL,
 };
 

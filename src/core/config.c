@@ -28,6 +28,7 @@ void config_defaults(struct config *c)
 	c->reminder_lead_days = 14;
 	c->reminder_repeat_days = 14;
 	c->reminder_max = 4;
+	c->securitytxt_expires_days = 364;
 	snprintf(c->instance_name, sizeof(c->instance_name), "shisa");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }
@@ -76,6 +77,8 @@ static const struct setting settings[] = {
 	I("reminder_repeat_days", reminder_repeat_days, 1, 365),
 	I("reminder_max", reminder_max, 0, 20),
 	S("bounce_address", bounce_address),
+	/* RFC 9116 recommends less than a year. */
+	I("securitytxt_expires_days", securitytxt_expires_days, 1, 364),
 	S("instance_name", instance_name),
 	S("log_level", log_level),
 };

@@ -9,6 +9,7 @@
 #include "directory/bounce.h"
 #include "directory/directory_http.h"
 #include "directory/export.h"
+#include "directory/securitytxt.h"
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -233,6 +234,8 @@ static void team_page(struct ctx *c)
 	                      "team", v, "texts", texts, "public_view", level == DIR_PUBLIC, "can_confirm", can_confirm,
 	                      "confirmed", form_get(&c->query, "confirmed") != NULL);
 	json_object_set_new(d, "bounce_notice", json_boolean(bounced > 0));
+	if (can_confirm)
+		json_object_set_new(d, "securitytxt", securitytxt_publish_steps(v));
 	http_page(c, 200, "team.html", d);
 }
 

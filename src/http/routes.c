@@ -16,6 +16,7 @@ const struct route *const route_tables[] = {
 	admin_routes,
 	admin_api_routes,
 	audit_routes,
+	export_routes,          /* before directory_api_routes: /api/v1/teams/export is not a {slug} */
 	directory_api_routes,
 	directory_edit_routes,
 	directory_page_routes,
