@@ -338,6 +338,7 @@ checkJsonRoute('POST', '/api/v1/teams', { headers: bearer, validBody: '{"slug":"
 checkJsonRoute('PATCH', '/api/v1/teams/team-x', { headers: bearer, validBody: '{"country":"XX"}' });
 // A GET-only route must still read and refuse any body.
 checkJsonRoute('POST', '/api/v1/status', { expect: [405], why: 'GET-only route' });
+checkJsonRoute('POST', '/api/v1/directory/stale', { headers: bearer, expect: [405], why: 'GET-only route' });
 checkJsonRoute('POST', '/api/v1/teams/export', { expect: [405], why: 'GET-only route' });
 // The directory export's one parameter: anything but a scope the route
 // offers is a 400 naming "scope" (or the query string, when it cannot be read).
