@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "db/db.h"
+#include "directory/pgpkey.h"
 #include "directory/team.h"
 
 #define TEAM_NCOLS 24              /* scalar columns, in team_fields order (two for bilingual fields) */
@@ -48,5 +49,12 @@ int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int
 /* Rebuild TEAM_ID's full-text rows, one per reader level, from what each
  * level may see. Return 0 or -1. */
 int team_search_refresh(struct db *db, int64_t team_id);
+
+/* Add the key INFO describes (pgpkey_parse's result) to TEAM_ID's record,
+ * shown to VIS. 1 added, 0 the record already has it, -1 error. */
+int team_key_add(struct db *db, int64_t team_id, const struct pgpkey_info *info, enum visibility vis);
+/* Remove the key with fingerprint FPR from TEAM_ID's record. 1 removed,
+ * 0 the record has no such key, -1 error. */
+int team_key_remove(struct db *db, int64_t team_id, const char *fpr);
 
 #endif
