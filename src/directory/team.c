@@ -268,6 +268,22 @@ static int write_texts(struct db *db, int64_t team_id, enum dir_level level, str
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int team_text_visibility(struct db *db, int64_t team_id, const char *section, enum visibility *out)
+{
+	static const char sql[] = "SELECT visibility FROM team_visibility WHERE team_id = ? AND field = 'text.' || ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, team_id);
+	sqlite3_bind_text(st, 2, section, -1, SQLITE_STATIC);
+	*out = VIS_PUBLIC;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		visibility_parse(db_col_text(st, 0), out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 bool team_listed(const struct team *t, enum dir_level level)
 {
 	return level == DIR_ALL || !strcmp(t->state, "active");
