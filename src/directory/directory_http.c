@@ -232,9 +232,10 @@ static void team_page(struct ctx *c)
 		                                       in_lang(c, body)));
 	bool can_confirm = policy_allows(&c->actor, ACT_DIRECTORY_WRITE,
 	                                 &(struct policy_object){.org_id = t.org_id ? t.org_id : -1});
-	json_t *d = json_pack("{s:s,s:o,s:o,s:b,s:b,s:b}", "title", json_string_value(json_object_get(v, "display_name")),
+	json_t *d = json_pack("{s:s,s:o,s:o,s:b,s:b,s:b,s:b}", "title", json_string_value(json_object_get(v, "display_name")),
 	                      "team", v, "texts", texts, "public_view", level == DIR_PUBLIC, "can_confirm", can_confirm,
-	                      "confirmed", form_get(&c->query, "confirmed") != NULL);
+	                      "confirmed", form_get(&c->query, "confirmed") != NULL, "saved",
+	                      can_confirm && form_get(&c->query, "saved") != NULL);
 	json_object_set_new(d, "bounce_notice", json_boolean(bounced > 0));
 	if (can_confirm)
 		json_object_set_new(d, "securitytxt", securitytxt_publish_steps(v));

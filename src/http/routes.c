@@ -20,6 +20,7 @@ const struct route *const route_tables[] = {
 	export_routes,          /* before directory_api_routes: /api/v1/teams/export is not a {slug} */
 	directory_api_routes,
 	directory_edit_routes,
+	directory_form_routes,
 	directory_page_routes,
 	lookup_routes,
 	key_routes,
