@@ -28,6 +28,11 @@
 
 #define ORG_SELECT_MAX 2000     /* organisations offered on the create form */
 #define BLANK_ROWS 2            /* empty contact and people rows to fill in */
+/* A refused form comes back as typed when it is at most this large: every
+ * field's limit fits many times over, and even escaped for HTML the page
+ * stays within what a page may hold (8 MiB). Larger ones get the list of
+ * problems alone. */
+#define ECHO_MAX ((size_t)1 << 20)
 
 enum widget { W_TEXT, W_TEXTAREA, W_SELECT, W_EMAIL, W_URL, W_NUMBER, W_CHECKBOX };
 
@@ -96,6 +101,8 @@ static const struct section record_sections[] = {
 #define RFC2350_SECTIONS 10
 
 static const char *const visibility_choices[] = {"public", "members", "secretariat", NULL};
+/* For a new contact: "" leaves the visibility to the API's default for its kind. */
+static const char *const contact_visibility_choices[] = {"", "public", "members", "secretariat", NULL};
 
 /* What a page is being drawn from: the values to show, the problems to
  * show next to them, and the summary of those problems. */
@@ -134,7 +141,10 @@ static const char *fill(struct ctx *c, const char *key, const char *const vars[]
 	return s;
 }
 
-static json_t *options(struct view *v, const char *const choices[], const char *prefix, const char *selected)
+/* [{value, label, sel}] for a select over CHOICES, labelled PREFIX +
+ * choice; the choice "" (nothing chosen) is labelled EMPTY_KEY. */
+static json_t *options(struct view *v, const char *const choices[], const char *prefix, const char *empty_key,
+                       const char *selected)
 {
 	json_t *a = json_array();
 	bool found = false;
@@ -144,7 +154,7 @@ static json_t *options(struct view *v, const char *const choices[], const char *
 		bool sel = selected && !strcmp(selected, choices[i]);
 		found = found || sel;
 		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", choices[i], "label",
-		                                   *choices[i] ? tr(v, key) : tr(v, "dirform.not_set"), "sel", sel));
+		                                   *choices[i] ? tr(v, key) : tr(v, empty_key), "sel", sel));
 	}
 	/* A posted value that is not a choice stays visible next to its error. */
 	if (selected && *selected && !found)
@@ -179,6 +189,7 @@ static json_t *control(struct view *v, const char *name, const char *label, cons
 	                      "is_select", w == W_SELECT, "is_checkbox", w == W_CHECKBOX, "checked", value != NULL,
 	                      "inputmode", w == W_NUMBER ? "numeric" : "", "lang", "");
 	json_object_set_new(o, "rows", json_integer(w == W_TEXTAREA ? 3 : 0));
+	json_object_set_new(o, "label_extra", json_string(""));
 	if (error) {
 		char href[sizeof(id) + 1];
 		snprintf(href, sizeof(href), "#%s", id);
@@ -189,12 +200,14 @@ static json_t *control(struct view *v, const char *name, const char *label, cons
 	return o;
 }
 
+/* A select of CHOICES for field NAME; DFLT is chosen when the field has
+ * no value yet (a new row). */
 static json_t *select_control(struct view *v, const char *name, const char *label, const char *summary_label,
-                              const char *const choices[], const char *prefix)
+                              const char *const choices[], const char *prefix, const char *dflt)
 {
 	json_t *o = control(v, name, label, summary_label, W_SELECT, NULL);
-	json_object_set_new(o, "options",
-	                    options(v, choices, prefix, json_string_value(json_object_get(v->values, name))));
+	const char *value = json_string_value(json_object_get(v->values, name));
+	json_object_set_new(o, "options", options(v, choices, prefix, "dirform.not_set", value ? value : dflt));
 	return o;
 }
 
@@ -203,7 +216,10 @@ static json_t *visibility_control(struct view *v, const char *field, const char 
 	char name[TEAM_FORM_NAME_MAX], label[256];
 	snprintf(name, sizeof(name), "visibility.%s", field);
 	snprintf(label, sizeof(label), "%s · %s", summary_label, tr(v, "dirform.shown_to"));
-	return select_control(v, name, tr(v, "dirform.shown_to"), label, visibility_choices, "dirform.vis.");
+	json_t *o = select_control(v, name, tr(v, "dirform.shown_to"), label, visibility_choices, "dirform.vis.", NULL);
+	/* Many selects share the visible label: each is named in full for screen readers. */
+	json_object_set_new(o, "label_extra", json_string(summary_label));
+	return o;
 }
 
 static bool field_locked(const char *field)
@@ -235,7 +251,7 @@ static json_t *item_view(struct view *v, const struct item *it)
 			json_array_append_new(inputs, in);
 		}
 	} else if (it->widget == W_SELECT) {
-		json_array_append_new(inputs, select_control(v, it->field, label, label, it->choices, it->choice_prefix));
+		json_array_append_new(inputs, select_control(v, it->field, label, label, it->choices, it->choice_prefix, NULL));
 	} else {
 		json_array_append_new(inputs, control(v, it->field, label, label, it->widget, it->hint_key));
 	}
@@ -362,13 +378,19 @@ static json_t *contacts_view(struct view *v)
 			char name[TEAM_FORM_NAME_MAX], summary[256];
 			snprintf(name, sizeof(name), "contacts[%d].%s", r, parts[k][0]);
 			snprintf(summary, sizeof(summary), "%s · %s", legend, tr(v, parts[k][1]));
-			if (k == 0)
+			if (k == 0) {
 				json_array_append_new(inputs, select_control(v, name, tr(v, parts[k][1]), summary,
-				                                             team_contact_kinds, "dir.contact."));
-			else if (k == 4)
-				json_array_append_new(inputs, select_control(v, name, tr(v, parts[k][1]), summary,
-				                                             visibility_choices, "dirform.vis."));
-			else
+				                                             team_contact_kinds, "dir.contact.", NULL));
+			} else if (k == 4) {
+				/* A new contact is shown as usual for its kind (emails to
+				 * everyone, phones to member teams) unless chosen otherwise. */
+				const char *value = json_string_value(json_object_get(v->values, name));
+				json_t *in = control(v, name, tr(v, parts[k][1]), summary, W_SELECT, NULL);
+				json_object_set_new(in, "options", options(v, blank || (value && !*value) ? contact_visibility_choices
+				                                                   : visibility_choices,
+				                                           "dirform.vis.", "dirform.vis.usual", value ? value : ""));
+				json_array_append_new(inputs, in);
+			} else
 				json_array_append_new(inputs, control(v, name, tr(v, parts[k][1]), summary, W_TEXT, NULL));
 		}
 		json_array_append_new(rows, row_view(v, "contacts", r, blank, legend, "dirform.remove_contact", inputs));
@@ -422,13 +444,13 @@ static json_t *people_view(struct view *v, json_t *keys)
 			const char *label = tr(v, parts[k][1]);
 			json_t *in;
 			if (k == 1) {
-				in = select_control(v, name, label, summary, team_person_roles, "dir.role.");
+				in = select_control(v, name, label, summary, team_person_roles, "dir.role.", NULL);
 			} else if (k == 4) {
 				in = control(v, name, label, summary, W_SELECT, NULL);
 				json_object_set_new(in, "options",
 				                    key_choices(v, keys, json_string_value(json_object_get(v->values, name))));
 			} else if (k == 5) {
-				in = select_control(v, name, label, summary, visibility_choices, "dirform.vis.");
+				in = select_control(v, name, label, summary, visibility_choices, "dirform.vis.", "members");
 			} else {
 				in = control(v, name, label, summary, k == 2 ? W_EMAIL : W_TEXT, NULL);
 			}
@@ -446,9 +468,14 @@ static json_t *rules_view(struct view *v)
 	for (int vis = 0; vis < 3; vis++) {
 		char summary[256];
 		snprintf(summary, sizeof(summary), "%s · %s", tr(v, "dir.constituency"), tr(v, labels[vis]));
-		json_t *in = control(v, team_form_rule_fields[vis], tr(v, labels[vis]), summary, W_TEXTAREA,
-		                     vis == 0 ? "dirform.rules_hint" : NULL);
+		json_t *in = control(v, team_form_rule_fields[vis], tr(v, labels[vis]), summary, W_TEXTAREA, NULL);
 		json_object_set_new(in, "rows", json_integer(vis == 0 ? 6 : 3));
+		/* One hint above the three text areas describes them all. */
+		char describedby[TEAM_FORM_NAME_MAX + 32];
+		const char *err = json_string_value(json_object_get(in, "error"));
+		snprintf(describedby, sizeof(describedby), "rules-hint%s%s", *err ? " " : "",
+		         *err ? json_string_value(json_object_get(in, "err_id")) : "");
+		json_object_set_new(in, "describedby", json_string(describedby));
 		json_array_append_new(a, in);
 	}
 	return a;
@@ -619,7 +646,7 @@ static void edit_render(struct ctx *c, const struct team *t, int status, json_t 
 	json_object_set_new(armored_in, "rows", json_integer(8));
 	json_array_append_new(key_inputs, armored_in);
 	json_array_append_new(key_inputs, select_control(&v, "visibility", tr(&v, "dirform.shown_to"),
-	                                                 tr(&v, "dirform.shown_to"), visibility_choices, "dirform.vis."));
+	                                                 tr(&v, "dirform.shown_to"), visibility_choices, "dirform.vis.", NULL));
 	json_object_set_new(d, "key_inputs", key_inputs);
 	v.values = saved_values;
 	json_decref(kv);
@@ -684,7 +711,10 @@ static void edit_post(struct ctx *c)
 	}
 	dir_read_change(c, tf.change, &ch);
 	if (!input_ok(c)) {
-		edit_render(c, &t, 422, tf.values, &tf, NULL);
+		if (c->req->entity.len > ECHO_MAX)
+			http_error(c, ERR_VALIDATION, NULL);
+		else
+			edit_render(c, &t, 422, tf.values, &tf, NULL);
 		team_form_release(&tf);
 		return;
 	}
@@ -708,7 +738,7 @@ static void key_form_done(struct ctx *c, const struct team *t, const struct dir_
 {
 	if (r->err == ERR_VALIDATION || r->err == ERR_CONFLICT) {
 		const char *armored = form_get(&c->form, "armored");
-		edit_render(c, t, err_info(r->err)->status, NULL, NULL, armored ? armored : "");
+		edit_render(c, t, err_info(r->err)->status, NULL, NULL, armored && strlen(armored) <= ECHO_MAX ? armored : "");
 		return;
 	}
 	if (r->err != ERR_OK) {
@@ -732,7 +762,7 @@ static void key_post(struct ctx *c)
 	if (armored && !armored[strspn(armored, " \t\r\n")])
 		ctx_field_error(c, "armored", "field.required");
 	if (!input_ok(c)) {
-		edit_render(c, &t, 422, NULL, NULL, armored ? armored : "");
+		edit_render(c, &t, 422, NULL, NULL, armored && strlen(armored) <= ECHO_MAX ? armored : "");
 		return;
 	}
 	if (dir_key_add(c, armored, vis, key_form_done) < 0)
@@ -765,11 +795,13 @@ struct org_opts {
 static void add_org_opt(const struct org *o, void *arg)
 {
 	struct org_opts *oo = arg;
+	oo->last = o->id;
+	if (!strcmp(o->kind, "secretariat"))
+		return;   /* the association's own office has no team record */
 	const char *name = oo->c->lang == LANG_JA && o->name_ja[0] ? o->name_ja : o->name;
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)o->id);
 	json_array_append_new(oo->arr, json_pack("{s:s,s:s,s:b}", "value", id, "label", name, "sel", o->id == oo->sel));
-	oo->last = o->id;
 }
 
 static void new_render(struct ctx *c, int status)
@@ -802,7 +834,7 @@ static void new_render(struct ctx *c, int status)
 		char count[24];
 		snprintf(count, sizeof(count), "%zu", json_array_size(v.summary));
 		const char *cv[] = {"count", count, NULL};
-		json_object_set_new(d, "summary_title", json_string(fill(c, "dirform.errors_title", cv)));
+		json_object_set_new(d, "summary_title", json_string(fill(c, "dirform.new_errors_title", cv)));
 	}
 	json_decref(v.errs);
 	json_decref(v.shown);

@@ -248,7 +248,10 @@ static int add_rows(struct team_form *tf, const char *list, const char *const pa
 			return -1;
 		for (size_t k = 0; parts[k]; k++) {
 			const char *s = value_at(tf->values, "%s[%d].%s", list, r, parts[k]);
-			if (s && strcmp(parts[k], "remove") != 0 && json_object_set_new(o, parts[k], clean_text(s)) < 0)
+			/* An empty visibility is none chosen: the API's default for the row. */
+			bool unchosen = s && !*s && !strcmp(parts[k], "visibility");
+			if (s && !unchosen && strcmp(parts[k], "remove") != 0 &&
+			    json_object_set_new(o, parts[k], clean_text(s)) < 0)
 				return -1;
 		}
 		row_of_entry[(*n)++] = r;

@@ -121,6 +121,7 @@ test('a change through the form is stored as the API would store it: rows, rules
   const form = await changedForm('team-a', {
     'contacts[0].remove': 'on',
     'contacts[2].kind': 'email_general', 'contacts[2].value': ' info@A.example.jp ', 'contacts[2].visibility': 'members',
+    'contacts[3].kind': 'phone_voice', 'contacts[3].value': '03-5555-0000',
     'people[0].role': 'representative',
     'constituency.public': '192.0.2.0/24\r\ntype: グループ会社\r\n*.a.example.jp',
     'constituency.secretariat': '2001:db8::/32',
@@ -133,7 +134,7 @@ test('a change through the form is stored as the API would store it: rows, rules
   assert.equal(r.status, 303, r.text.slice(0, 3000));
   const rec = await record('team-a');
   assert.deepEqual(rec.contacts.map((c) => [c.kind, c.value, c.visibility]),
-    [['phone_emergency', '+81 3-1234-5678', 'members'], ['email_general', 'info@a.example.jp', 'members']]);
+    [['phone_emergency', '+81 3-1234-5678', 'members'], ['email_general', 'info@a.example.jp', 'members'], ['phone_voice', '03-5555-0000', 'members']]);
   assert.equal(rec.people[0].role, 'representative');
   assert.deepEqual(rec.constituency.map((c) => [c.kind, c.value, c.visibility]).sort(),
     [['cidr', '192.0.2.0/24', 'public'], ['cidr', '2001:db8::/32', 'secretariat'], ['domain', '*.a.example.jp', 'public'], ['type', 'グループ会社', 'public']].sort());
@@ -221,6 +222,10 @@ test('refused whole: no CSRF token, a crafted field, a field twice, nothing to c
   assert.equal(r.status, 422);
   assert.match(/<p id="f-name-en-err" class="field-error">([^<]*)</.exec(r.text)[1], /at most 400 characters/);
   assert.match(/<p id="f-texts-mission-en-err" class="field-error">([^<]*)</.exec(r.text)[1], /at most 20000 characters/);
+  // Far over every limit: the problems alone, without the form typed back.
+  r = await post('/directory/team-a/edit', form.map(([k, v]) => [k, k === 'name.en' ? '"'.repeat(2 << 20) : v]));
+  assert.equal(r.status, 422);
+  assert.match(r.text, /<strong>name\.en<\/strong>: Too long: at most 400 characters/);
   // A body over max_body (8 MiB): h2o answers 413 as soon as it reads the length.
   const big = await srv.rawRequest(`POST /directory/team-a/edit HTTP/1.1\r\nHost: t\r\nCookie: ${own.header()}\r\n` +
     `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${9 << 20}\r\n\r\n_csrf=${csrf[1]}&texts.mission.en=zzzz`);

@@ -107,6 +107,7 @@ static void blank_and_removed_rows_are_left_out(void **state)
 	json_t *keep = json_array();
 	struct team_form tf;
 	assert_int_equal(read_form("contacts[0].kind=email_incident&contacts[0].value=a%40x.jp&contacts[0].visibility=public"
+	                           "&contacts[4].kind=fax&contacts[4].value=03-2&contacts[4].visibility="
 	                           "&contacts[1].kind=fax&contacts[1].value=03-1&contacts[1].remove=on"
 	                           "&contacts[2].kind=email_general&contacts[2].value=+&contacts[2].hours=&contacts[2].note="
 	                           "&contacts[3].kind=phone_voice&contacts[3].value=&contacts[3].hours=9-17"
@@ -114,9 +115,10 @@ static void blank_and_removed_rows_are_left_out(void **state)
 	                           "&people[1].name=Hana&people[1].role=primary_poc",
 	                           &tf, keep), 0);
 	assert_json(tf.change, "{\"contacts\":[{\"kind\":\"email_incident\",\"value\":\"a@x.jp\",\"visibility\":\"public\"},"
-	                       "{\"kind\":\"phone_voice\",\"value\":\"\",\"hours\":\"9-17\"}],"
+	                       "{\"kind\":\"phone_voice\",\"value\":\"\",\"hours\":\"9-17\"},"
+	                       "{\"kind\":\"fax\",\"value\":\"03-2\"}],"
 	                       "\"people\":[{\"name\":\"Hana\",\"role\":\"primary_poc\"}]}");
-	assert_int_equal(tf.ncontacts, 2);
+	assert_int_equal(tf.ncontacts, 3);
 	assert_int_equal(tf.contact_row[1], 3);
 	assert_int_equal(tf.person_row[0], 1);
 	char name[TEAM_FORM_NAME_MAX];

@@ -7,6 +7,10 @@
 // /directory/new; and the directory's search, in both languages, with a
 // filter. Screenshots at 1280 and 360 px go to tests/web/screenshots/.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startServer, stopTest } from '../http/harness.mjs';
 import { PASSWORD, cloneUser, csrfIn, setupSecretariat, sql } from '../http/accounts.mjs';
@@ -107,6 +111,7 @@ for (const [lang, a] of Object.entries(admins)) {
     const pubText = await pub.locator('main').textContent();
     assert.ok(!pubText.includes('東京都千代田区'), 'the address is hidden from the public');
     assert.ok(pubText.includes(a.rule), 'the public rule is public');
+    assert.ok(!pubText.includes(a.phone), 'a new phone number is for member teams unless chosen otherwise');
     const rec = await srv.request(`/api/v1/teams/${a.slug}`, { jar: null });
     assert.deepEqual(rec.json.constituency.map((r) => r.value).sort(), [a.rule, `*.${a.slug}.example.jp`].sort());
 
@@ -167,6 +172,34 @@ for (const [lang, a] of Object.entries(admins)) {
     assert.notEqual(srv.dbHash(), before);
   });
 }
+
+test('ja: keys on the edit page: a private key is refused with the reason, a public key is listed, then removed', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'shisa-gpg-'));
+  const gpg = (...args) => execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  gpg('--quick-gen-key', 'Team A CSIRT <pgp@a.example.jp>', 'ed25519', 'default', '20d');
+  const pub = gpg('--armor', '--export', 'pgp@a.example.jp');
+  const priv = gpg('--armor', '--export-secret-keys', 'pgp@a.example.jp');
+  rmSync(home, { recursive: true, force: true });
+  const page = await signedIn(admins.ja.email);
+  await page.goto(`${srv.base}/directory/team-a/edit`);
+  await page.locator('#f-armored').fill(priv);
+  await page.getByRole('button', { name: '鍵を追加' }).click();
+  assert.match(await page.locator('#f-armored-err').textContent(), /秘密鍵/);
+  assert.match(await page.locator('.error-summary h2').textContent(), /鍵は追加されませんでした/);
+  await page.locator('#f-armored').fill(pub);
+  await page.locator('#f-visibility').selectOption('members');
+  await page.getByRole('button', { name: '鍵を追加' }).click();
+  assert.match(await page.locator('.notice.ok').textContent(), /鍵を追加しました/);
+  const key = page.locator('ul.keys > li');
+  assert.equal(await key.count(), 1);
+  assert.match(await key.textContent(), /pgp@a\.example\.jp/);
+  assert.match(await key.textContent(), /30 日以内に期限切れ/, 'a key expiring soon is flagged');
+  await page.locator('#keys').scrollIntoViewIfNeeded();
+  await shot(page, 'team-edit-keys-ja');
+  await key.getByRole('button', { name: /削除/ }).click();
+  assert.match(await page.locator('.notice.ok').textContent(), /鍵を削除しました/);
+  assert.equal(await page.locator('ul.keys > li').count(), 0);
+});
 
 test('a team admin cannot open or post to another team\'s edit form', async () => {
   const page = await signedIn(admins.ja.email);
