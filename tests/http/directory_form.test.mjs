@@ -9,11 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { startServer, stopTest } from './harness.mjs';
-import { PASSWORD, cloneUser, csrfIn, setupSecretariat, signIn, sql } from './accounts.mjs';
+import { PASSWORD, cloneUser, csrfIn, setupSecretariat, signIn, sql, startSmtpSink } from './accounts.mjs';
 
-const srv = await startServer();
+// A real MTA takes the sign-in notices at once, so no delivery retry
+// writes to the database while a test compares its hash.
+const sink = await startSmtpSink();
+const srv = await startServer({ args: sink.serverArgs });
+after(() => sink.stop());
 const sec = await setupSecretariat(srv, { email: 'sec@example.jp' });
 cloneUser(srv, { fromEmail: 'sec@example.jp', email: 'own@example.jp', name: 'Own', orgName: 'Team A', orgKind: 'member', role: 'team_admin' });
 cloneUser(srv, { fromEmail: 'sec@example.jp', email: 'other@example.jp', name: 'Other', orgName: 'Team B', orgKind: 'member', role: 'team_admin' });
@@ -28,6 +32,8 @@ async function jarOf(email) {
 }
 const own = await jarOf('own@example.jp');
 const other = await jarOf('other@example.jp');
+await sink.waitFor('own@example.jp');
+await sink.waitFor('other@example.jp');
 
 const entities = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 const unescape = (s) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => entities[e]);
