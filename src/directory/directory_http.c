@@ -158,7 +158,7 @@ static void directory_page(struct ctx *c)
 	const char *vars[] = {"total", totals, NULL};
 	struct buf line;
 	buf_init(&line, 256);
-	i18n_fill(&line, ctx_t(c, "dir.results"), vars);
+	i18n_fill(&line, ctx_t(c, total == 1 ? "dir.results_one" : "dir.results"), vars);
 	json_t *d = json_pack("{s:s,s:o,s:o,s:s,s:s,s:b,s:b}", "title", ctx_t(c, "dir.title"), "items", ps.items,
 	                      "facets", ps.facets, "q", q.q ? q.q : "", "results_line", line.data ? line.data : "",
 	                      "sort_name", q.by_name && q.q, "has_q", q.q != NULL);
@@ -214,6 +214,7 @@ static void team_page(struct ctx *c)
 	}
 	label_rows(c, json_object_get(v, "contacts"), "kind", "dir.contact.");
 	label_rows(c, json_object_get(v, "people"), "role", "dir.role.");
+	label_rows(c, json_object_get(v, "constituency"), "kind", "dir.rule.");
 	/* When the record was last confirmed, in the reader's time zone. */
 	int64_t verified;
 	const char *lv = json_string_value(json_object_get(v, "last_verified"));
