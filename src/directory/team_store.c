@@ -13,6 +13,14 @@ int team_field_col(size_t i)
 	return col;
 }
 
+bool team_slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > TEAM_SLUG_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
 {
 	static const char sql[] =
