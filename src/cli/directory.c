@@ -6,9 +6,11 @@
 #include "cli/cli.h"
 
 static int directory_cmd(int argc, char **argv);
+extern const struct cli_cmd cli_directory_import;
 
 /* The subcommands, each a struct cli_cmd of its own ("directory NAME"). */
 static const struct cli_cmd *const directory_subcommands[] = {
+	&cli_directory_import,
 	NULL,
 };
 

@@ -22,5 +22,6 @@ const struct route *const route_tables[] = {
 	lookup_routes,
 	key_routes,
 	stale_routes,
+	import_routes,
 	NULL,
 };

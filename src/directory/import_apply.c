@@ -1,0 +1,460 @@
+/* The database side of an import (see import.h): which team each record
+ * is, the record merged with what the team has, every value checked by
+ * team_input_read exactly as the API checks it, and one transaction for
+ * the whole file. Also the signature check of clear-signed files, which
+ * needs the team's keys.
+ *
+ * A record's team: the one named by the caller (--team), else the slug
+ * the file gives (csv), else the one team whose short name the record
+ * has, else the slug made from its short name (or English name), which
+ * is created when no team has it. Each team is written inside a
+ * savepoint: when its record comes out exactly as it was, the savepoint
+ * is rolled back, so re-importing an export touches nothing. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <h2o.h>
+#include "directory/import_int.h"
+#include "directory/pgpkey.h"
+#include "directory/team.h"
+#include "directory/team_input.h"
+#include "directory/team_store.h"
+
+struct checked {
+	struct import_record *r;
+	char slug[TEAM_SLUG_MAX + 1];
+	int64_t id;                  /* 0: to be created */
+	json_t *before;              /* the team's record before (DIR_ALL), NULL when new */
+	struct team_change ch;
+};
+
+/* --- signatures --- */
+
+int import_team_keys(struct db *db, const char *slug, char ***keys, size_t *nkeys)
+{
+	static const char sql[] =
+		"SELECT k.armored FROM team_keys k JOIN teams t ON t.id = k.team_id WHERE t.slug = ? ORDER BY k.id LIMIT 64";
+	*keys = NULL;
+	*nkeys = 0;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, slug ? slug : "", -1, SQLITE_STATIC);
+	char **k = calloc(64, sizeof(*k));
+	int rc = k ? SQLITE_ROW : SQLITE_NOMEM;
+	while (k && *nkeys < 64 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((k[*nkeys] = strdup(db_col_text(st, 0))))
+			(*nkeys)++;
+	sqlite3_reset(st);
+	*keys = k;
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+void import_keys_free(char **keys, size_t nkeys)
+{
+	for (size_t i = 0; keys && i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+int import_verify_signature(struct import_doc *d, const char *const keys[], size_t nkeys)
+{
+	if (d->sig != IMPORT_SIG_UNCHECKED)
+		return 0;
+	char fpr[65], err[256];
+	switch (pgpkey_verify_clearsigned(d->signed_text, d->signed_len, keys, nkeys, fpr, err, sizeof(err))) {
+	case PGPKEY_SIG_GOOD:
+		d->sig = IMPORT_SIG_GOOD;
+		snprintf(d->sig_fpr, sizeof(d->sig_fpr), "%s", fpr);
+		return 0;
+	case PGPKEY_SIG_BAD:
+		d->sig = IMPORT_SIG_BAD;
+		return import_issue_add(d, false, d->sig_line, 0, "", 0, "", "import.sig_bad", NULL, NULL, NULL, NULL);
+	case PGPKEY_SIG_UNKNOWN_KEY:
+		d->sig = IMPORT_SIG_UNKNOWN_KEY;
+		return import_issue_add(d, false, d->sig_line, 0, "", 0, "", nkeys ? "import.sig_unknown_key" : "import.sig_no_keys",
+		                        NULL, NULL, NULL, NULL);
+	default:
+		return import_issue_add(d, false, d->sig_line, 0, err, strlen(err), "", "import.sig_unchecked", NULL, NULL,
+		                        NULL, NULL);
+	}
+}
+
+/* --- which team --- */
+
+/* A slug from a name: lowercase letters and digits, anything else one
+ * hyphen ("JPCERT/CC" is "jpcert-cc"). False when too little is left. */
+static bool derive_slug(const char *name, char out[TEAM_SLUG_MAX + 1])
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p && o < TEAM_SLUG_MAX; p++) {
+		if (isalnum(*p) && *p < 0x80)
+			out[o++] = (char)tolower(*p);
+		else if (o && out[o - 1] != '-')
+			out[o++] = '-';
+	}
+	while (o && out[o - 1] == '-')
+		o--;
+	out[o] = '\0';
+	return team_slug_valid(out);
+}
+
+static const char *change_str(json_t *change, const char *field, const char *lang)
+{
+	json_t *v = json_object_get(change, field);
+	if (lang)
+		v = json_object_get(v, lang);
+	return json_string_value(v);
+}
+
+/* The slug of the one team with SHORT as its short name, into OUT. */
+static int by_short_name(struct db *db, const char *short_name, char out[TEAM_SLUG_MAX + 1])
+{
+	static const char sql[] = "SELECT slug FROM teams WHERE short_name = ? COLLATE NOCASE LIMIT 2";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, short_name, -1, SQLITE_STATIC);
+	int found = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (found++ == 0)
+			snprintf(out, TEAM_SLUG_MAX + 1, "%s", db_col_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return found == 1;
+}
+
+static const char *where_line(struct import_record *r, const char *path, size_t *line)
+{
+	json_t *at = json_object_get(r->where, path);
+	*line = at ? (size_t)json_integer_value(json_array_get(at, 0)) : r->line;
+	return at ? json_string_value(json_array_get(at, 1)) : "";
+}
+
+static int reject(struct import_doc *d, struct import_record *r, const char *path, const char *key, const char *name)
+{
+	size_t line;
+	const char *src = where_line(r, path, &line);
+	return import_issue_add(d, true, line, r->number, src, strlen(src), path, key, "name", name, NULL, NULL);
+}
+
+/* Decide the slug of R's team into SLUG. 1 found, 0 not (an issue added
+ * when D is not NULL), -1 error. */
+static int find_slug(struct db *db, struct import_doc *d, struct import_record *r, const char *team,
+                     char slug[TEAM_SLUG_MAX + 1])
+{
+	if (team) {
+		snprintf(slug, TEAM_SLUG_MAX + 1, "%s", team);
+		return 1;
+	}
+	if (r->slug) {
+		if (strlen(r->slug) > TEAM_SLUG_MAX || !team_slug_valid(r->slug))
+			return d && reject(d, r, "slug", "dir.bad_slug", r->slug) < 0 ? -1 : 0;
+		snprintf(slug, TEAM_SLUG_MAX + 1, "%s", r->slug);
+		return 1;
+	}
+	const char *short_name = change_str(r->change, "short_name", NULL);
+	const char *name_en = change_str(r->change, "name", "en");
+	if (short_name) {
+		int rc = by_short_name(db, short_name, slug);
+		if (rc != 0)
+			return rc;
+	}
+	if ((short_name && derive_slug(short_name, slug)) || (name_en && derive_slug(name_en, slug)))
+		return 1;
+	if (!d)
+		return 0;
+	if (d->format == IMPORT_SECURITYTXT)
+		return import_issue_add(d, true, 0, r->number, "", 0, "", "import.team_needed", NULL, NULL, NULL, NULL) < 0 ? -1 : 0;
+	return reject(d, r, short_name ? "short_name" : "name.en", "import.no_slug", short_name ? short_name : "") < 0 ? -1 : 0;
+}
+
+int import_signer_slug(struct db *db, struct import_doc *d, const char *team, char slug[TEAM_SLUG_MAX + 1])
+{
+	slug[0] = '\0';
+	if (d->nrecords != 1)
+		return 0;
+	return find_slug(db, NULL, &d->records[0], team, slug);
+}
+
+/* The team's record as team_write_json gives it to the secretariat. */
+static json_t *record_json(struct db *db, int64_t id)
+{
+	struct team t;
+	struct buf b;
+	struct jw w;
+	json_t *v = NULL;
+	if (team_load(db, NULL, id, &t) != 1)
+		return NULL;
+	buf_init(&b, (size_t)64 << 20);
+	jw_init(&w, &b);
+	if (team_write_json(db, &t, DIR_ALL, false, &w) == 0)
+		v = json_loadb(b.data, b.len, 0, NULL);
+	buf_release(&b);
+	return v;
+}
+
+/* --- merging with what the team has --- */
+
+static json_t *copy_keys(json_t *from, const char *const keys[])
+{
+	json_t *o = json_object();
+	for (size_t i = 0; o && keys[i]; i++) {
+		json_t *v = json_object_get(from, keys[i]);
+		if (v)
+			json_object_set(o, keys[i], v);
+	}
+	return o;
+}
+
+/* The existing entry of LIST that IMPORTED stands for: same kind and
+ * value (contacts, rules) or same name (people). */
+static json_t *same_entry(json_t *list, json_t *imported, bool people)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		if (people ? json_equal(json_object_get(e, "name"), json_object_get(imported, "name"))
+		           : json_equal(json_object_get(e, "kind"), json_object_get(imported, "kind")) &&
+		                 json_equal(json_object_get(e, "value"), json_object_get(imported, "value")))
+			return e;
+	}
+	return NULL;
+}
+
+/* LIST of CHANGE becomes: the team's entries of kinds the file does not
+ * give, then the file's entries, each keeping what the file does not say
+ * of an existing entry it matches (its visibility, a note, hours). The
+ * "where" paths of the file's entries move along. */
+static int merge_list(struct import_record *r, json_t *before, const char *list, const char *const keys[], bool people)
+{
+	json_t *imported = json_object_get(r->change, list);
+	if (!json_is_array(imported))
+		return 0;
+	json_t *existing = json_object_get(before, list), *merged = json_array();
+	size_t i, kept = 0;
+	json_t *e;
+	if (!merged)
+		return -1;
+	json_array_foreach(existing, i, e) {
+		bool covered = people;
+		size_t k;
+		json_t *x;
+		json_array_foreach(imported, k, x)
+			covered |= json_equal(json_object_get(x, "kind"), json_object_get(e, "kind"));
+		if (!covered) {
+			json_array_append_new(merged, copy_keys(e, keys));
+			kept++;
+		}
+	}
+	json_array_foreach(imported, i, e) {
+		json_t *old = same_entry(existing, e, people);
+		for (size_t k = 0; old && keys[k]; k++)
+			if (!json_object_get(e, keys[k]) && json_object_get(old, keys[k]))
+				json_object_set(e, keys[k], json_object_get(old, keys[k]));
+		json_array_append(merged, e);
+	}
+	json_object_set_new(r->change, list, merged);
+	if (kept == 0)
+		return 0;
+	/* Renumber "list[i]" in where, from the last so that nothing is overwritten. */
+	size_t n = json_array_size(imported);
+	for (size_t k = n; k-- > 0;) {
+		char from[64], to[64];
+		snprintf(from, sizeof(from), "%s[%zu]", list, k);
+		snprintf(to, sizeof(to), "%s[%zu]", list, k + kept);
+		json_t *at = json_object_get(r->where, from);
+		if (at) {
+			json_object_set(r->where, to, at);
+			json_object_del(r->where, from);
+		}
+	}
+	return 0;
+}
+
+static int merge(struct import_record *r, json_t *before)
+{
+	static const char *const contact_keys[] = {"kind", "value", "hours", "note", "visibility", NULL};
+	static const char *const rule_keys[] = {"kind", "value", "visibility", NULL};
+	static const char *const people_keys[] = {"name", "role", "email", "phone", "key_fingerprint", "visibility", NULL};
+	if (merge_list(r, before, "contacts", contact_keys, false) < 0 ||
+	    merge_list(r, before, "constituency", rule_keys, false) < 0 ||
+	    merge_list(r, before, "people", people_keys, true) < 0)
+		return -1;
+	return 0;
+}
+
+/* --- checking --- */
+
+struct check_ctx {
+	struct import_doc *d;
+	struct import_record *r;
+};
+
+/* A field error of team_input_read as a rejected issue, at the line the
+ * value came from ("contacts[3].value" came with "contacts[3]"). */
+static void field_error(void *arg, const char *field, const char *msg_key, const char *const vars[])
+{
+	struct check_ctx *cc = arg;
+	char path[128];
+	snprintf(path, sizeof(path), "%s", field);
+	json_t *at = NULL;
+	for (;;) {
+		if ((at = json_object_get(cc->r->where, path)))
+			break;
+		char *cut = strrchr(path, '.'), *br = strrchr(path, '[');
+		char *end = cut && (!br || cut > br) ? cut : br;
+		if (!end)
+			break;
+		*end = '\0';
+	}
+	size_t line = at ? (size_t)json_integer_value(json_array_get(at, 0)) : cc->r->line;
+	const char *src = at ? json_string_value(json_array_get(at, 1)) : "";
+	const char *k[2] = {NULL, NULL}, *v[2] = {NULL, NULL};
+	for (size_t i = 0; vars && vars[2 * i] && i < 2; i++) {
+		k[i] = vars[2 * i];
+		v[i] = vars[2 * i + 1];
+	}
+	import_issue_add(cc->d, true, line, cc->r->number, src, strlen(src), field, msg_key, k[0], v[0], k[1], v[1]);
+}
+
+static int check_record(struct db *db, struct import_doc *d, struct checked *x, const struct import_options *o,
+                        h2o_mem_pool_t *pool, json_t *seen)
+{
+	int rc = find_slug(db, d, x->r, o->team, x->slug);
+	if (rc <= 0)
+		return rc;
+	if (json_object_get(seen, x->slug))
+		return reject(d, x->r, "slug", "import.duplicate_team", x->slug) < 0 ? -1 : 0;
+	json_object_set_new(seen, x->slug, json_true());
+	struct team t;
+	rc = team_load(db, x->slug, 0, &t);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		x->id = t.id;
+		if (!(x->before = record_json(db, t.id)) || merge(x->r, x->before) < 0)
+			return -1;
+	} else if (!change_str(x->r->change, "name", "en") && change_str(x->r->change, "short_name", NULL)) {
+		/* A new team known only by its short name (and a Japanese name). */
+		json_t *nm = json_object_get(x->r->change, "name");
+		if (!json_is_object(nm))
+			json_object_set_new(x->r->change, "name", nm = json_object());
+		json_object_set(nm, "en", json_object_get(x->r->change, "short_name"));
+		json_object_set(x->r->where, "name.en", json_object_get(x->r->where, "short_name"));
+	} else if (!change_str(x->r->change, "name", "en")) {
+		if (d->format == IMPORT_SECURITYTXT)
+			return import_issue_add(d, true, 0, x->r->number, "", 0, "", "import.team_needed", NULL, NULL, NULL, NULL) < 0
+			               ? -1 : 0;
+		return reject(d, x->r, "name.en", "import.name_needed", x->slug) < 0 ? -1 : 0;
+	}
+	struct check_ctx cc = {d, x->r};
+	struct team_input in = {pool, field_error, &cc, 0};
+	team_input_read(&in, x->r->change, &x->ch);
+	return 1;
+}
+
+/* --- writing --- */
+
+static int write_one(struct db *db, struct checked *x, const struct import_options *o, struct import_team *out,
+                     bool *rules)
+{
+	snprintf(out->slug, sizeof(out->slug), "%s", x->slug);
+	out->id = x->id;
+	if (db_exec(db, "SAVEPOINT import_team") < 0)
+		return -1;
+	int rc = 0;
+	if (!x->id) {
+		const char *name = change_str(x->r->change, "name", "en");
+		rc = team_create(db, 0, x->slug, name, o->now, &out->id) == 1 ? 0 : -1;
+		out->outcome = IMPORT_CREATED;
+	}
+	if (rc == 0)
+		rc = team_apply(db, out->id, &x->ch, o->now);
+	if (rc == 0 && x->id) {
+		json_t *after = record_json(db, out->id);
+		rc = after ? 0 : -1;
+		out->outcome = after && json_equal(after, x->before) ? IMPORT_UNCHANGED : IMPORT_UPDATED;
+		json_decref(after);
+	}
+	if (rc == 0 && out->outcome == IMPORT_UNCHANGED)
+		rc = db_exec(db, "ROLLBACK TO import_team");
+	else if (rc == 0 && o->audit)
+		rc = o->audit(o->audit_arg, out->id, out->slug, out->outcome);
+	if (rc == 0 && out->outcome != IMPORT_UNCHANGED)
+		*rules |= x->ch.rules_set;
+	if (db_exec(db, "RELEASE import_team") < 0)
+		rc = -1;
+	if (o->dry_run && out->outcome == IMPORT_CREATED)
+		out->id = 0;
+	return rc;
+}
+
+int import_apply(struct db *db, struct import_doc *d, const struct import_options *o, struct import_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	size_t n = d->nrecords;
+	struct checked *xs = calloc(n ? n : 1, sizeof(*xs));
+	json_t *seen = json_object();
+	h2o_mem_pool_t pool;
+	h2o_mem_init_pool(&pool);
+	int rc = xs && seen ? 0 : -1;
+	bool team_refused = false;
+	if (rc == 0 && o->team && (strlen(o->team) > TEAM_SLUG_MAX || !team_slug_valid(o->team))) {
+		rc = import_issue_add(d, true, 0, 0, "", 0, "slug", "dir.bad_slug", NULL, NULL, NULL, NULL);
+		team_refused = true;
+	} else if (rc == 0 && o->team && n > 1) {
+		rc = import_issue_add(d, true, 0, 0, "", 0, "slug", "import.team_one_record", NULL, NULL, NULL, NULL);
+		team_refused = true;
+	}
+	size_t nchecked = 0;
+	/* Check every record, even after a refusal, to list every problem. */
+	for (size_t i = 0; rc == 0 && !team_refused && i < n; i++) {
+		xs[i].r = &d->records[i];
+		int c = check_record(db, d, &xs[i], o, &pool, seen);
+		if (c < 0)
+			rc = -1;
+		nchecked = i + 1;
+		if (o->progress)
+			o->progress(o->progress_arg, 0, i + 1, n);
+	}
+	if (rc == 0 && d->nrejected == 0) {
+		r->teams = calloc(n ? n : 1, sizeof(*r->teams));
+		rc = r->teams && db_begin(db) == 0 ? 0 : -1;
+		bool began = rc == 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			rc = write_one(db, &xs[i], o, &r->teams[i], &r->rules_changed);
+			r->nteams = i + 1;
+			if (o->progress)
+				o->progress(o->progress_arg, 1, i + 1, n);
+		}
+		if (rc == 0 && !o->dry_run)
+			rc = db_commit(db);
+		else if (began)
+			db_rollback(db);
+		r->written = rc == 0 && !o->dry_run;
+		for (size_t i = 0; rc == 0 && i < r->nteams; i++) {
+			r->created += r->teams[i].outcome == IMPORT_CREATED;
+			r->updated += r->teams[i].outcome == IMPORT_UPDATED;
+			r->unchanged += r->teams[i].outcome == IMPORT_UNCHANGED;
+		}
+		if (rc < 0) {
+			db_rollback(db);
+			r->written = false;
+		}
+	}
+	for (size_t i = 0; xs && i < nchecked; i++)
+		json_decref(xs[i].before);
+	free(xs);
+	json_decref(seen);
+	h2o_mem_clear_pool(&pool);
+	return rc;
+}
+
+void import_result_release(struct import_result *r)
+{
+	free(r->teams);
+	memset(r, 0, sizeof(*r));
+}
