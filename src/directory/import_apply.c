@@ -224,54 +224,96 @@ static json_t *same_entry(json_t *list, json_t *imported, bool people)
 	return NULL;
 }
 
-/* LIST of CHANGE becomes: the team's entries of kinds the file does not
- * give, then the file's entries, each keeping what the file does not say
- * of an existing entry it matches (its visibility, a note, hours). The
- * "where" paths of the file's entries move along. */
+/* Whether the file's LIST gives entries of ENTRY's kind (people: any). */
+static bool covered(json_t *imported, json_t *entry, bool people)
+{
+	size_t k;
+	json_t *x;
+	if (people)
+		return json_array_size(imported) > 0;
+	json_array_foreach(imported, k, x)
+		if (json_equal(json_object_get(x, "kind"), json_object_get(entry, "kind")))
+			return true;
+	return false;
+}
+
+/* Append the file's entries of the kind of ENTRY (all of them for
+ * people) to MERGED, each keeping what the file does not say of an
+ * existing entry it matches (its visibility, a note, hours), and note
+ * where each went in AT. */
+static void put_imported(json_t *merged, json_t *imported, json_t *existing, json_t *entry, const char *const keys[],
+                         bool people, size_t *at)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(imported, i, e) {
+		if (!people && entry && !json_equal(json_object_get(e, "kind"), json_object_get(entry, "kind")))
+			continue;
+		json_t *old = same_entry(existing, e, people);
+		for (size_t k = 0; old && keys[k]; k++)
+			if (!json_object_get(e, keys[k]) && json_object_get(old, keys[k]))
+				json_object_set(e, keys[k], json_object_get(old, keys[k]));
+		at[i] = json_array_size(merged);
+		json_array_append(merged, e);
+	}
+}
+
+/* LIST of R's change becomes the team's list with the entries of the
+ * kinds the file gives replaced by the file's, where the first of that
+ * kind stood (kinds the team had none of go last), so that an unchanged
+ * file leaves the order as it was. The "where" paths move along. */
 static int merge_list(struct import_record *r, json_t *before, const char *list, const char *const keys[], bool people)
 {
 	json_t *imported = json_object_get(r->change, list);
 	if (!json_is_array(imported))
 		return 0;
-	json_t *existing = json_object_get(before, list), *merged = json_array();
-	size_t i, kept = 0;
-	json_t *e;
-	if (!merged)
+	json_t *existing = json_object_get(before, list), *merged = json_array(), *done = json_object();
+	size_t n = json_array_size(imported), *at = calloc(n ? n : 1, sizeof(*at));
+	if (!merged || !done || !at) {
+		json_decref(merged);
+		json_decref(done);
+		free(at);
 		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		at[i] = (size_t)-1;
+	size_t i;
+	json_t *e;
 	json_array_foreach(existing, i, e) {
-		bool covered = people;
-		size_t k;
-		json_t *x;
-		json_array_foreach(imported, k, x)
-			covered |= json_equal(json_object_get(x, "kind"), json_object_get(e, "kind"));
-		if (!covered) {
+		if (!covered(imported, e, people)) {
 			json_array_append_new(merged, copy_keys(e, keys));
-			kept++;
+			continue;
+		}
+		const char *kind = people ? "" : json_string_value(json_object_get(e, "kind"));
+		if (kind && !json_object_get(done, kind)) {
+			json_object_set_new(done, kind, json_true());
+			put_imported(merged, imported, existing, e, keys, people, at);
 		}
 	}
-	json_array_foreach(imported, i, e) {
-		json_t *old = same_entry(existing, e, people);
-		for (size_t k = 0; old && keys[k]; k++)
-			if (!json_object_get(e, keys[k]) && json_object_get(old, keys[k]))
-				json_object_set(e, keys[k], json_object_get(old, keys[k]));
-		json_array_append(merged, e);
-	}
-	json_object_set_new(r->change, list, merged);
-	if (kept == 0)
-		return 0;
-	/* Renumber "list[i]" in where, from the last so that nothing is overwritten. */
-	size_t n = json_array_size(imported);
-	for (size_t k = n; k-- > 0;) {
+	json_array_foreach(imported, i, e)
+		if (at[i] == (size_t)-1)
+			put_imported(merged, imported, existing, e, keys, people, at);
+	/* Renumber "list[i]" in where: collect first, then set. */
+	json_t *moved = json_object();
+	for (size_t k = 0; moved && k < n; k++) {
 		char from[64], to[64];
 		snprintf(from, sizeof(from), "%s[%zu]", list, k);
-		snprintf(to, sizeof(to), "%s[%zu]", list, k + kept);
-		json_t *at = json_object_get(r->where, from);
-		if (at) {
-			json_object_set(r->where, to, at);
-			json_object_del(r->where, from);
-		}
+		snprintf(to, sizeof(to), "%s[%zu]", list, at[k]);
+		json_t *w = json_object_get(r->where, from);
+		if (w)
+			json_object_set(moved, to, w);
 	}
-	return 0;
+	for (size_t k = 0; moved && k < n; k++) {
+		char from[64];
+		snprintf(from, sizeof(from), "%s[%zu]", list, k);
+		json_object_del(r->where, from);
+	}
+	int rc = moved && json_object_update(r->where, moved) == 0 ? 0 : -1;
+	json_decref(moved);
+	json_object_set_new(r->change, list, merged);
+	json_decref(done);
+	free(at);
+	return rc;
 }
 
 static int merge(struct import_record *r, json_t *before)

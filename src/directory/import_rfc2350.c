@@ -183,43 +183,44 @@ static void add_line(struct parser *p, struct section *s, const char *text, size
 	s->lines[s->nlines++] = (struct line_ref){text, n, no};
 }
 
-/* The section's lines less their common indentation, without blank
- * lines at either end, joined by "\n" into OUT; *FIRST gets the line
- * number of the first. */
+/* The section's lines less their common indentation (the first line
+ * less all of its own: "2.2 Address" written as "   1-1 Chiyoda" and
+ * then unindented lines is common), without blank lines at either end,
+ * joined by "\n" into OUT; *FIRST gets the line number of the first,
+ * *FROM and *TO the range of lines used. */
+static size_t indent_of(const struct line_ref *l)
+{
+	size_t k = 0;
+	while (k < l->n && (l->s[k] == ' ' || l->s[k] == '\t'))
+		k++;
+	return k;
+}
+
+static bool blank_line(const struct line_ref *l)
+{
+	size_t n = l->n;
+	import_trim(l->s, &n);
+	return n == 0;
+}
+
 static void body_text(const struct section *s, struct buf *out, size_t *first, size_t *from, size_t *to)
 {
-	size_t indent = (size_t)-1, b = 0, e = s->nlines;
-	for (size_t i = 0; i < s->nlines; i++) {
-		size_t k = 0, n = s->lines[i].n;
-		import_trim(s->lines[i].s, &n);
-		if (n == 0)
-			continue;
-		while (k < s->lines[i].n && (s->lines[i].s[k] == ' ' || s->lines[i].s[k] == '\t'))
-			k++;
-		if (k < indent)
-			indent = k;
-	}
-	while (b < e) {
-		size_t n = s->lines[b].n;
-		import_trim(s->lines[b].s, &n);
-		if (n)
-			break;
+	size_t b = 0, e = s->nlines;
+	while (b < e && blank_line(&s->lines[b]))
 		b++;
-	}
-	while (e > b) {
-		size_t n = s->lines[e - 1].n;
-		import_trim(s->lines[e - 1].s, &n);
-		if (n)
-			break;
+	while (e > b && blank_line(&s->lines[e - 1]))
 		e--;
-	}
 	*first = b < e ? s->lines[b].no : s->line;
 	*from = b;
 	*to = e;
+	size_t indent = b < e ? indent_of(&s->lines[b]) : 0;
+	for (size_t i = b + 1; i < e; i++)
+		if (!blank_line(&s->lines[i]) && indent_of(&s->lines[i]) < indent)
+			indent = indent_of(&s->lines[i]);
 	for (size_t i = b; i < e; i++) {
 		const char *t = s->lines[i].s;
 		size_t n = s->lines[i].n;
-		size_t cut = indent < n ? indent : n;
+		size_t cut = i == b ? indent_of(&s->lines[i]) : indent < n ? indent : n;
 		t += cut;
 		n -= cut;
 		while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
@@ -438,13 +439,13 @@ static void email_section(struct parser *p, const struct section *s, size_t from
 				size_t wn = k - w;
 				if (!memchr(word, '@', wn))
 					continue;
-				if (wn > 7 && !strncasecmp(word, "mailto:", 7)) {
-					word += 7;
-					wn -= 7;
-				}
 				while (wn && strchr("<([\"'", word[0])) {
 					word++;
 					wn--;
+				}
+				if (wn > 7 && !strncasecmp(word, "mailto:", 7)) {
+					word += 7;
+					wn -= 7;
 				}
 				while (wn && strchr(">)]\"',;:.", word[wn - 1]))
 					wn--;
