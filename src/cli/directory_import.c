@@ -136,11 +136,10 @@ static void print_issues(const struct import_doc *d, bool rejected)
 			printf("file");
 		if (is->record)
 			printf(" (%s %zu)", d->format == IMPORT_CSV ? "row" : "record", is->record);
-		printf(":");
 		if (*is->excerpt)
-			printf(" '%s'", is->excerpt);
+			printf(": '%s'", is->excerpt);
 		if (*is->field)
-			printf(" \xE2\x86\x92 %s", is->field);
+			printf("%s%s", *is->excerpt ? " \xE2\x86\x92 " : ": ", is->field);
 		printf(": %s\n", reason.data ? reason.data : "");
 	}
 	buf_release(&reason);
