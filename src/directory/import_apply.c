@@ -451,6 +451,8 @@ int import_apply(struct db *db, struct import_doc *d, const struct import_option
 		rc = import_issue_add(d, true, 0, 0, "", 0, "slug", "import.team_one_record", NULL, NULL, NULL, NULL);
 		team_refused = true;
 	}
+	if (rc == 0 && n == 0 && d->nrejected == 0)
+		rc = import_issue_add(d, true, 0, 0, "", 0, "", "import.no_teams", NULL, NULL, NULL, NULL);
 	size_t nchecked = 0;
 	/* Check every record, even after a refusal, to list every problem. */
 	for (size_t i = 0; rc == 0 && !team_refused && i < n; i++) {
