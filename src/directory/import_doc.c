@@ -261,12 +261,14 @@ int import_issue_add(struct import_doc *d, bool rejected, size_t line, size_t re
 	is->record = record;
 	is->rejected = rejected;
 	is->msg_key = msg_key;
+	/* Names cut short by the parsers (a key, a column) may end inside a
+	 * character: everything kept is made printable UTF-8. */
 	is->excerpt = import_excerpt(src ? src : "", src ? srcn : 0);
-	is->field = strdup(field ? field : "");
+	is->field = printable(field ? field : "", field ? strlen(field) : 0, FIELD_CHARS);
 	is->var_key[0] = v1 ? k1 : NULL;
-	is->var_val[0] = v1 ? strdup(v1) : NULL;
+	is->var_val[0] = v1 ? printable(v1, strlen(v1), FIELD_CHARS) : NULL;
 	is->var_key[1] = v2 ? k2 : NULL;
-	is->var_val[1] = v2 ? strdup(v2) : NULL;
+	is->var_val[1] = v2 ? printable(v2, strlen(v2), FIELD_CHARS) : NULL;
 	if (!is->excerpt || !is->field || (v1 && !is->var_val[0]) || (v2 && !is->var_val[1])) {
 		free(is->excerpt);
 		free(is->field);
@@ -281,14 +283,16 @@ int import_issue_add(struct import_doc *d, bool rejected, size_t line, size_t re
 /* --- text --- */
 
 #define EXCERPT_CHARS 60
+#define FIELD_CHARS 200
 
-char *import_excerpt(const char *s, size_t n)
+/* At most MAX characters of S, made printable; see import_excerpt. */
+static char *printable(const char *s, size_t n, size_t max)
 {
 	struct buf b;
-	buf_init(&b, 4 * EXCERPT_CHARS + 8);
+	buf_init(&b, 4 * max + 8);
 	const unsigned char *p = (const unsigned char *)s;
 	size_t chars = 0, i = 0;
-	while (i < n && chars < EXCERPT_CHARS) {
+	while (i < n && chars < max) {
 		int l = utf8_seq_len(p + i, n - i);
 		if (l == 0) {
 			buf_adds(&b, "\xEF\xBF\xBD");
@@ -310,6 +314,11 @@ char *import_excerpt(const char *s, size_t n)
 	if (!b.data)
 		return strdup("");
 	return buf_detach(&b, NULL);
+}
+
+char *import_excerpt(const char *s, size_t n)
+{
+	return printable(s, n, EXCERPT_CHARS);
 }
 
 bool import_is_japanese(const char *s, size_t n)
