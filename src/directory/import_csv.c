@@ -182,7 +182,7 @@ static const char *cell(const struct row *r, size_t i, size_t *n)
 /* The export put an apostrophe before text a spreadsheet would run. */
 static const char *undefuse(const char *s, size_t *n)
 {
-	if (*n >= 2 && s[0] == '\'' && strchr("=+-@\t\r", s[1])) {
+	if (*n >= 2 && s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1])) {
 		(*n)--;
 		return s + 1;
 	}

@@ -135,13 +135,13 @@ static bool heading(const struct parser *p, const char *s, size_t n, char num[24
 	size_t numstart = i, parts = 0;
 	int top = -1;
 	while (i < n && isdigit((unsigned char)s[i])) {
-		size_t d = i;
-		while (i < n && isdigit((unsigned char)s[i]) && i - d < 3)
-			i++;
+		int value = 0;
+		for (size_t d = i; i < n && isdigit((unsigned char)s[i]) && i - d < 3; i++)
+			value = value * 10 + (s[i] - '0');
 		if (i < n && isdigit((unsigned char)s[i]))
 			return false;
 		if (top < 0)
-			top = atoi(s + d);
+			top = value;
 		parts++;
 		if (i < n && s[i] == '.')
 			i++;
@@ -637,7 +637,10 @@ static void preamble_line(struct parser *p, const struct import_line *l, size_t 
 {
 	size_t n = l->n;
 	const char *t = import_trim(l->s, &n);
-	if (n == 0 || *reported || memmem(t, n, "2350", 4) || strspn(t, "=-_*# ") == n)
+	size_t rule = 0;   /* an underline: "=====" */
+	while (rule < n && memchr("=-_*# ", t[rule], 6))
+		rule++;
+	if (n == 0 || *reported || memmem(t, n, "2350", 4) || rule == n)
 		return;
 	*reported = 1;
 	if (import_issue_add(p->d, false, l->no, 0, t, n, "", "import.preamble", NULL, NULL, NULL, NULL) < 0)
