@@ -50,11 +50,6 @@ static const char *string_at(struct ti *t, json_t *v, const char *path)
 		issue(t, true, path, path, "import.want_string", path);
 		return NULL;
 	}
-	/* "\u0000" is valid JSON, but no text of a team record holds it. */
-	if (memchr(json_string_value(v), '\0', json_string_length(v))) {
-		issue(t, true, path, path, "field.bad_chars", path);
-		return NULL;
-	}
 	return json_string_length(v) ? json_string_value(v) : NULL;
 }
 
