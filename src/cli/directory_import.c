@@ -87,7 +87,6 @@ struct run {
 	struct db *db;
 	struct cli_progress progress;
 	const char *format;
-	int step;                 /* 0 checking, 1 writing */
 };
 
 static int audit_team(void *arg, int64_t team_id, const char *slug, enum import_outcome outcome)
@@ -99,19 +98,11 @@ static int audit_team(void *arg, int64_t team_id, const char *slug, enum import_
 }
 
 /* A line on a terminal for files of many teams, about every 1%. */
-static void progress(void *arg, int step, size_t done, size_t total)
+static void progress(void *arg, size_t done, size_t total)
 {
 	struct run *r = arg;
-	if (total < 100)
+	if (total < 100 || (done != total && done % (total / 100) != 0))
 		return;
-	size_t every = total / 100;
-	if (done != total && done % every != 0)
-		return;
-	if (step != r->step) {
-		cli_progress_end(&r->progress);
-		r->progress.label = "writing";
-		r->step = step;
-	}
 	cli_progress_of(&r->progress, "teams", (int)done, (int)total);
 }
 
@@ -199,7 +190,7 @@ static int import_cmd(int argc, char **argv)
 	}
 	struct import_doc d;
 	struct import_result res = {0};
-	struct run run = {&db, {"checking", false}, import_format_name(f), 0};
+	struct run run = {&db, {"importing", false}, import_format_name(f)};
 	import_doc_init(&d, f);
 	d.guessed = !format;
 	int rc = import_parse(&d, data, n);

@@ -126,13 +126,13 @@ struct import_options {
 	 * return 0 or -1. */
 	int (*audit)(void *arg, int64_t team_id, const char *slug, enum import_outcome outcome);
 	void *audit_arg;
-	/* Called as records are checked (STEP 0) and written (STEP 1). */
-	void (*progress)(void *arg, int step, size_t done, size_t total);
+	/* Called as each record has been checked (and written). */
+	void (*progress)(void *arg, size_t done, size_t total);
 	void *progress_arg;
 };
 
 struct import_result {
-	struct import_team *teams;   /* one per record that was checked, in file order */
+	struct import_team *teams;   /* one per record, in file order (none when refused) */
 	size_t nteams;
 	size_t created, updated, unchanged;
 	bool written;                /* committed (not a dry run, nothing rejected) */
@@ -154,8 +154,8 @@ int import_signer_slug(struct db *db, struct import_doc *d, const char *team, ch
 /* Find each record's team, check every value and, when D holds no
  * rejected issue and O->dry_run is false, create and update the teams in
  * one transaction (a team the file leaves as it was is not touched).
- * Refusals become rejected issues of D. The caller calls
- * directory_changed after a write. Return 0 (see D->nrejected and
+ * Refusals become rejected issues of D; then R lists no team. The caller
+ * calls directory_changed after a write. Return 0 (see D->nrejected and
  * R->written), or -1 on a database error (nothing written). */
 int import_apply(struct db *db, struct import_doc *d, const struct import_options *o, struct import_result *r);
 void import_result_release(struct import_result *r);

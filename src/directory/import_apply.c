@@ -7,9 +7,11 @@
  * A record's team: the one named by the caller (--team), else the slug
  * the file gives (csv), else the one team whose short name the record
  * has, else the slug made from its short name (or English name), which
- * is created when no team has it. Each team is written inside a
- * savepoint: when its record comes out exactly as it was, the savepoint
- * is rolled back, so re-importing an export touches nothing. */
+ * is created when no team has it. A checked change that would leave the
+ * record exactly as it is is not applied at all, so re-importing an
+ * export touches nothing. (Not a savepoint per team rolled back: FTS5
+ * flushes its pending index at every savepoint, which made a file of
+ * thousands of teams crawl.) */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,22 +110,29 @@ static const char *change_str(json_t *change, const char *field, const char *lan
 	return json_string_value(v);
 }
 
-/* The slug of the one team with SHORT as its short name, into OUT. */
-static int by_short_name(struct db *db, const char *short_name, char out[TEAM_SLUG_MAX + 1])
+/* Every team's short name, lowercased (as COLLATE NOCASE compares), to
+ * its slug; null where two teams share it. One query for a whole file
+ * rather than a scan of the teams per record. NULL on error. */
+static json_t *short_names(struct db *db)
 {
-	static const char sql[] = "SELECT slug FROM teams WHERE short_name = ? COLLATE NOCASE LIMIT 2";
+	static const char sql[] = "SELECT slug, short_name FROM teams WHERE short_name != ''";
 	sqlite3_stmt *st = db_stmt(db, sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, short_name, -1, SQLITE_STATIC);
-	int found = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (found++ == 0)
-			snprintf(out, TEAM_SLUG_MAX + 1, "%s", db_col_text(st, 0));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	return found == 1;
+	json_t *map = json_object();
+	int rc = st && map ? SQLITE_ROW : SQLITE_ERROR;
+	while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char key[TEAM_TEXT_MAX * 4 + 1];
+		snprintf(key, sizeof(key), "%s", db_col_text(st, 1));
+		for (char *k = key; *k; k++)
+			*k = (char)tolower((unsigned char)*k);
+		json_object_set_new(map, key, json_object_get(map, key) ? json_null() : json_string(db_col_text(st, 0)));
+	}
+	if (st)
+		sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(map);
+		return NULL;
+	}
+	return map;
 }
 
 static const char *where_line(struct import_record *r, const char *path, size_t *line)
@@ -140,9 +149,9 @@ static int reject(struct import_doc *d, struct import_record *r, const char *pat
 	return import_issue_add(d, true, line, r->number, src, strlen(src), path, key, "name", name, NULL, NULL);
 }
 
-/* Decide the slug of R's team into SLUG. 1 found, 0 not (an issue added
- * when D is not NULL), -1 error. */
-static int find_slug(struct db *db, struct import_doc *d, struct import_record *r, const char *team,
+/* Decide the slug of R's team into SLUG (SHORT: short_names()). 1
+ * found, 0 not (an issue added when D is not NULL). */
+static int find_slug(json_t *shorts, struct import_doc *d, struct import_record *r, const char *team,
                      char slug[TEAM_SLUG_MAX + 1])
 {
 	if (team) {
@@ -158,9 +167,15 @@ static int find_slug(struct db *db, struct import_doc *d, struct import_record *
 	const char *short_name = change_str(r->change, "short_name", NULL);
 	const char *name_en = change_str(r->change, "name", "en");
 	if (short_name) {
-		int rc = by_short_name(db, short_name, slug);
-		if (rc != 0)
-			return rc;
+		char key[TEAM_TEXT_MAX * 4 + 1];
+		snprintf(key, sizeof(key), "%s", short_name);
+		for (char *k = key; *k; k++)
+			*k = (char)tolower((unsigned char)*k);
+		const char *known = json_string_value(json_object_get(shorts, key));
+		if (known) {
+			snprintf(slug, TEAM_SLUG_MAX + 1, "%s", known);
+			return 1;
+		}
 	}
 	if ((short_name && derive_slug(short_name, slug)) || (name_en && derive_slug(name_en, slug)))
 		return 1;
@@ -176,7 +191,10 @@ int import_signer_slug(struct db *db, struct import_doc *d, const char *team, ch
 	slug[0] = '\0';
 	if (d->nrecords != 1)
 		return 0;
-	return find_slug(db, NULL, &d->records[0], team, slug);
+	json_t *shorts = short_names(db);
+	int rc = shorts ? find_slug(shorts, NULL, &d->records[0], team, slug) : -1;
+	json_decref(shorts);
+	return rc;
 }
 
 /* The team's record as team_write_json gives it to the secretariat. */
@@ -363,9 +381,9 @@ static void field_error(void *arg, const char *field, const char *msg_key, const
 }
 
 static int check_record(struct db *db, struct import_doc *d, struct checked *x, const struct import_options *o,
-                        h2o_mem_pool_t *pool, json_t *seen)
+                        h2o_mem_pool_t *pool, json_t *seen, json_t *shorts)
 {
-	int rc = find_slug(db, d, x->r, o->team, x->slug);
+	int rc = find_slug(shorts, d, x->r, o->team, x->slug);
 	if (rc <= 0)
 		return rc;
 	if (json_object_get(seen, x->slug))
@@ -400,35 +418,106 @@ static int check_record(struct db *db, struct import_doc *d, struct checked *x, 
 
 /* --- writing --- */
 
+static bool same_str(json_t *v, const char *s)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), s ? s : "");
+}
+
+/* Whether the row ROW (contact, person, rule as team_write_json writes
+ * them) has these values under these KEYS. */
+static bool row_is(json_t *row, const char *const keys[], const char *const values[])
+{
+	for (size_t k = 0; keys[k]; k++)
+		if (!same_str(json_object_get(row, keys[k]), values[k]))
+			return false;
+	return true;
+}
+
+/* Whether applying CH would leave the record BEFORE (DIR_ALL) exactly as
+ * it is: then the team is not touched at all. CH holds canonical values,
+ * as stored. */
+static bool change_is_noop(const struct team_change *ch, json_t *before)
+{
+	for (size_t i = 0; i < team_nfields; i++) {
+		const struct team_field *f = &team_fields[i];
+		int col = team_field_col(i);
+		json_t *v = json_object_get(before, f->name);
+		for (int k = 0; k < (f->col_ja ? 2 : 1); k++) {
+			json_t *cur = f->col_ja ? json_object_get(v, k ? "ja" : "en") : v;
+			if (!ch->set[col + k])
+				continue;
+			if (f->integer && (ch->is_null[col + k] ? !json_is_null(cur)
+			                   : !json_is_integer(cur) || json_integer_value(cur) != ch->num[col + k]))
+				return false;
+			if (!f->integer && !same_str(cur, ch->text[col + k]))
+				return false;
+		}
+	}
+	for (size_t i = 0; i < ch->nvis; i++)
+		if (!same_str(json_object_get(json_object_get(before, "visibility"), ch->vis[i].field),
+		              visibility_name(ch->vis[i].vis)))
+			return false;
+	json_t *contacts = json_object_get(before, "contacts"), *people = json_object_get(before, "people");
+	if (ch->contacts_set && json_array_size(contacts) != ch->ncontacts)
+		return false;
+	for (size_t i = 0; ch->contacts_set && i < ch->ncontacts; i++) {
+		static const char *const keys[] = {"kind", "value", "hours", "note", "visibility", NULL};
+		const struct team_contact *c = &ch->contacts[i];
+		const char *values[] = {c->kind, c->value, c->hours, c->note, visibility_name(c->vis)};
+		if (!row_is(json_array_get(contacts, i), keys, values))
+			return false;
+	}
+	if (ch->people_set && json_array_size(people) != ch->npeople)
+		return false;
+	for (size_t i = 0; ch->people_set && i < ch->npeople; i++) {
+		static const char *const keys[] = {"name", "role", "email", "phone", "key_fingerprint", "visibility", NULL};
+		const struct team_person *p = &ch->people[i];
+		const char *values[] = {p->name, p->role, p->email, p->phone, p->key_fpr, visibility_name(p->vis)};
+		if (!row_is(json_array_get(people, i), keys, values))
+			return false;
+	}
+	/* Rules are a set (the record lists them by kind and value). */
+	json_t *rules = json_object_get(before, "constituency");
+	if (ch->rules_set && json_array_size(rules) != ch->nrules)
+		return false;
+	for (size_t i = 0; ch->rules_set && i < ch->nrules; i++) {
+		static const char *const keys[] = {"kind", "value", "visibility", NULL};
+		const char *values[] = {ch->rules[i].kind, ch->rules[i].value, visibility_name(ch->rules[i].vis)};
+		bool found = false;
+		size_t k;
+		json_t *row;
+		json_array_foreach(rules, k, row)
+			found |= row_is(row, keys, values);
+		if (!found)
+			return false;
+	}
+	for (size_t i = 0; i < ch->ntexts; i++) {
+		json_t *cur = json_object_get(json_object_get(json_object_get(before, "texts"), ch->texts[i].section),
+		                              ch->texts[i].lang);
+		if (*ch->texts[i].body ? !same_str(cur, ch->texts[i].body) : cur != NULL)
+			return false;
+	}
+	return true;
+}
+
 static int write_one(struct db *db, struct checked *x, const struct import_options *o, struct import_team *out,
                      bool *rules)
 {
 	snprintf(out->slug, sizeof(out->slug), "%s", x->slug);
 	out->id = x->id;
-	if (db_exec(db, "SAVEPOINT import_team") < 0)
-		return -1;
-	int rc = 0;
-	if (!x->id) {
-		const char *name = change_str(x->r->change, "name", "en");
-		rc = team_create(db, 0, x->slug, name, o->now, &out->id) == 1 ? 0 : -1;
-		out->outcome = IMPORT_CREATED;
+	out->outcome = x->id ? IMPORT_UPDATED : IMPORT_CREATED;
+	if (x->id && change_is_noop(&x->ch, x->before)) {
+		out->outcome = IMPORT_UNCHANGED;
+		return 0;
 	}
+	int rc = 0;
+	if (!x->id)
+		rc = team_create(db, 0, x->slug, change_str(x->r->change, "name", "en"), o->now, &out->id) == 1 ? 0 : -1;
 	if (rc == 0)
 		rc = team_apply(db, out->id, &x->ch, o->now);
-	if (rc == 0 && x->id) {
-		json_t *after = record_json(db, out->id);
-		rc = after ? 0 : -1;
-		out->outcome = after && json_equal(after, x->before) ? IMPORT_UNCHANGED : IMPORT_UPDATED;
-		json_decref(after);
-	}
-	if (rc == 0 && out->outcome == IMPORT_UNCHANGED)
-		rc = db_exec(db, "ROLLBACK TO import_team");
-	else if (rc == 0 && o->audit)
+	if (rc == 0 && o->audit)
 		rc = o->audit(o->audit_arg, out->id, out->slug, out->outcome);
-	if (rc == 0 && out->outcome != IMPORT_UNCHANGED)
-		*rules |= x->ch.rules_set;
-	if (db_exec(db, "RELEASE import_team") < 0)
-		rc = -1;
+	*rules |= x->ch.rules_set;
 	if (o->dry_run && out->outcome == IMPORT_CREATED)
 		out->id = 0;
 	return rc;
@@ -438,11 +527,13 @@ int import_apply(struct db *db, struct import_doc *d, const struct import_option
 {
 	memset(r, 0, sizeof(*r));
 	size_t n = d->nrecords;
-	struct checked *xs = calloc(n ? n : 1, sizeof(*xs));
-	json_t *seen = json_object();
-	h2o_mem_pool_t pool;
-	h2o_mem_init_pool(&pool);
-	int rc = xs && seen ? 0 : -1;
+	json_t *seen = json_object(), *shorts = NULL;
+	r->teams = calloc(n ? n : 1, sizeof(*r->teams));
+	/* One transaction for the whole file. Each record is checked and, as
+	 * long as nothing was refused, written at once, so that memory does
+	 * not grow with the file; a refusal anywhere rolls it all back. */
+	bool began = seen && r->teams && db_begin(db) == 0;
+	int rc = began && (shorts = short_names(db)) ? 0 : -1;
 	bool team_refused = false;
 	if (rc == 0 && o->team && (strlen(o->team) > TEAM_SLUG_MAX || !team_slug_valid(o->team))) {
 		rc = import_issue_add(d, true, 0, 0, "", 0, "slug", "dir.bad_slug", NULL, NULL, NULL, NULL);
@@ -453,47 +544,36 @@ int import_apply(struct db *db, struct import_doc *d, const struct import_option
 	}
 	if (rc == 0 && n == 0 && d->nrejected == 0)
 		rc = import_issue_add(d, true, 0, 0, "", 0, "", "import.no_teams", NULL, NULL, NULL, NULL);
-	size_t nchecked = 0;
 	/* Check every record, even after a refusal, to list every problem. */
 	for (size_t i = 0; rc == 0 && !team_refused && i < n; i++) {
-		xs[i].r = &d->records[i];
-		int c = check_record(db, d, &xs[i], o, &pool, seen);
+		struct checked x = {.r = &d->records[i]};
+		h2o_mem_pool_t pool;
+		h2o_mem_init_pool(&pool);
+		int c = check_record(db, d, &x, o, &pool, seen, shorts);
 		if (c < 0)
 			rc = -1;
-		nchecked = i + 1;
+		else if (c > 0 && d->nrejected == 0)
+			rc = write_one(db, &x, o, &r->teams[r->nteams++], &r->rules_changed);
+		json_decref(x.before);
+		h2o_mem_clear_pool(&pool);
 		if (o->progress)
-			o->progress(o->progress_arg, 0, i + 1, n);
+			o->progress(o->progress_arg, i + 1, n);
 	}
-	if (rc == 0 && d->nrejected == 0) {
-		r->teams = calloc(n ? n : 1, sizeof(*r->teams));
-		rc = r->teams && db_begin(db) == 0 ? 0 : -1;
-		bool began = rc == 0;
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			rc = write_one(db, &xs[i], o, &r->teams[i], &r->rules_changed);
-			r->nteams = i + 1;
-			if (o->progress)
-				o->progress(o->progress_arg, 1, i + 1, n);
-		}
-		if (rc == 0 && !o->dry_run)
-			rc = db_commit(db);
-		else if (began)
-			db_rollback(db);
-		r->written = rc == 0 && !o->dry_run;
-		for (size_t i = 0; rc == 0 && i < r->nteams; i++) {
-			r->created += r->teams[i].outcome == IMPORT_CREATED;
-			r->updated += r->teams[i].outcome == IMPORT_UPDATED;
-			r->unchanged += r->teams[i].outcome == IMPORT_UNCHANGED;
-		}
-		if (rc < 0) {
-			db_rollback(db);
-			r->written = false;
-		}
+	bool commit = rc == 0 && d->nrejected == 0 && !o->dry_run;
+	if (commit)
+		rc = db_commit(db);
+	else if (began)
+		db_rollback(db);
+	if (rc < 0 || d->nrejected)
+		r->nteams = 0;   /* nothing of it stands */
+	r->written = commit && rc == 0;
+	for (size_t i = 0; i < r->nteams; i++) {
+		r->created += r->teams[i].outcome == IMPORT_CREATED;
+		r->updated += r->teams[i].outcome == IMPORT_UPDATED;
+		r->unchanged += r->teams[i].outcome == IMPORT_UNCHANGED;
 	}
-	for (size_t i = 0; xs && i < nchecked; i++)
-		json_decref(xs[i].before);
-	free(xs);
 	json_decref(seen);
-	h2o_mem_clear_pool(&pool);
+	json_decref(shorts);
 	return rc;
 }
 

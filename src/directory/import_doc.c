@@ -14,6 +14,11 @@ static const char armor_begin[] = "-----BEGIN PGP SIGNED MESSAGE-----";
 static const char sig_begin[] = "-----BEGIN PGP SIGNATURE-----";
 static const char sig_end[] = "-----END PGP SIGNATURE-----";
 
+#define EXCERPT_CHARS 60     /* of the source, in a report */
+#define FIELD_CHARS 200      /* of a field name or a message's value */
+
+static char *printable(const char *s, size_t n, size_t max);
+
 const char *import_format_name(enum import_format f)
 {
 	return (unsigned)f < IMPORT__FORMATS ? format_names[f] : "?";
@@ -281,9 +286,6 @@ int import_issue_add(struct import_doc *d, bool rejected, size_t line, size_t re
 }
 
 /* --- text --- */
-
-#define EXCERPT_CHARS 60
-#define FIELD_CHARS 200
 
 /* At most MAX characters of S, made printable; see import_excerpt. */
 static char *printable(const char *s, size_t n, size_t max)

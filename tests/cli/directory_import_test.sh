@@ -269,7 +269,7 @@ EOF
 script -qec "'$SHISA' directory import --db '$DB' '$T/many.json'" /dev/null >"$T/out" 2>"$T/err"
 rc=$?
 expect 0 "300 teams on a terminal"
-expect_line out 'writing: 300/300 teams \(100%\)' "progress is shown on a terminal"
+expect_line out 'importing: 300/300 teams \(100%\)' "progress is shown on a terminal"
 run --db "$DB" "$T/many.json"
 no_line err 'teams \(' "and not when stderr is not a terminal"
 same "$(q "SELECT count(*) FROM teams WHERE slug LIKE 'gen-%'")" 300 "all 300 are there"

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include "audit/audit.h"
 #include "directory/export.h"
 #include "directory/team.h"
 #include "directory/team_input.h"
@@ -72,17 +73,25 @@ static void export_all(struct db *db, struct buf *out)
 	assert_true(team_list(db, DIR_ALL, 0, 200, csv_row, out) >= 0);
 }
 
+/* The audit rows an import writes, in its transaction, as the CLI and
+ * the API do; LAST is the latest, "slug created". */
 struct audit_log {
-	int rows;
+	struct db *db;
 	char last[80];
 };
 
 static int audit(void *arg, int64_t team_id, const char *slug, enum import_outcome outcome)
 {
 	struct audit_log *a = arg;
-	a->rows++;
 	snprintf(a->last, sizeof(a->last), "%s %s", slug, outcome == IMPORT_CREATED ? "created" : "updated");
-	return 0;
+	struct audit_entry e = {.action = "team.import", .object_type = "team", .object_id = slug, .request_id = "test",
+	                        .client_addr = "local", .detail = a->last};
+	return audit_write(a->db, &e) < 0 ? -1 : 0;
+}
+
+static int64_t audit_rows(struct db *db)
+{
+	return db_scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'team.import'");
 }
 
 /* Parse TEXT as F and apply it with OPTS (team, dry_run). */
@@ -118,14 +127,14 @@ static void csv_round_trip_into_a_fresh_and_the_same_database(void **state)
 
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&b.db, ""};
 	import_text(&b.db, &d, IMPORT_CSV, first.data, NULL, false, &r, &log);
 	if (d.nissues)
 		dump_issues(&d);
 	assert_int_equal(d.nissues, 0);
 	assert_true(r.written);
 	assert_int_equal(r.created, 2);
-	assert_int_equal(log.rows, 2);
+	assert_int_equal(audit_rows(&b.db), 2);
 	export_all(&b.db, &second);
 	assert_string_equal(second.data, first.data);
 	import_result_release(&r);
@@ -134,15 +143,15 @@ static void csv_round_trip_into_a_fresh_and_the_same_database(void **state)
 
 	/* Into the database it came from: nothing to change, nothing touched. */
 	json_t *before = record(&a.db, "team-seven");
-	int64_t audits = db_scalar(&a.db, "SELECT count(*) FROM teams WHERE updated_at = 1000");
-	log.rows = 0;
+	int64_t untouched = db_scalar(&a.db, "SELECT count(*) FROM teams WHERE updated_at = 1000");
+	log.db = &a.db;
 	import_text(&a.db, &d, IMPORT_CSV, first.data, NULL, false, &r, &log);
 	assert_int_equal(r.unchanged, 2);
 	assert_int_equal(r.updated + r.created, 0);
-	assert_int_equal(log.rows, 0);
+	assert_int_equal(audit_rows(&a.db), 0);
 	json_t *after = record(&a.db, "team-seven");
 	assert_true(json_equal(before, after));
-	assert_int_equal(db_scalar(&a.db, "SELECT count(*) FROM teams WHERE updated_at = 1000"), audits);
+	assert_int_equal(db_scalar(&a.db, "SELECT count(*) FROM teams WHERE updated_at = 1000"), untouched);
 	json_decref(before);
 	json_decref(after);
 	import_result_release(&r);
@@ -167,7 +176,7 @@ static void one_refused_value_writes_nothing_and_every_one_is_listed(void **stat
 	int64_t teams = db_scalar(&t.db, "SELECT count(*) FROM teams");
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&t.db, ""};
 	import_text(&t.db, &d, IMPORT_CSV, csv, NULL, false, &r, &log);
 	static const struct {
 		size_t line, row;
@@ -197,7 +206,8 @@ static void one_refused_value_writes_nothing_and_every_one_is_listed(void **stat
 	assert_non_null(strstr(reason.data, "192.0.2.0/24"));
 	buf_release(&reason);
 	assert_false(r.written);
-	assert_int_equal(log.rows, 0);
+	assert_int_equal(r.nteams, 0);
+	assert_int_equal(audit_rows(&t.db), 0);
 	assert_int_equal(db_scalar(&t.db, "SELECT count(*) FROM teams"), teams);
 	json_t *rec = record(&t.db, "team-seven");
 	assert_string_equal(str_at(rec, "name.en"), "Team Seven");
@@ -214,7 +224,7 @@ static void a_dry_run_reports_and_writes_nothing(void **state)
 	make_team(&t.db, "team-seven", seven);
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&t.db, ""};
 	import_text(&t.db, &d, IMPORT_CSV, "slug,name_en,short_name\nteam-seven,Team 7,T7\nfresh,Fresh Team,\n", NULL, true,
 	            &r, &log);
 	assert_int_equal(d.nrejected, 0);
@@ -244,7 +254,7 @@ static void the_file_replaces_only_the_kinds_it_gives(void **state)
 		"2.7 Electronic Mail Address\n   new@t7.example.jp\n   csirt@t7.example.jp\n";
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&t.db, ""};
 	import_text(&t.db, &d, IMPORT_RFC2350, doc, NULL, false, &r, &log);
 	assert_int_equal(d.nrejected, 0);
 	assert_int_equal(r.updated, 1);
@@ -290,7 +300,7 @@ static void refusals_name_the_line_the_value_came_from(void **state)
 		"   Fine.\n";
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&t.db, ""};
 	import_text(&t.db, &d, IMPORT_RFC2350, doc, NULL, false, &r, &log);
 	assert_int_equal(d.nrejected, 2);
 	const struct import_issue *tz = &d.issues[0], *fax = &d.issues[1];
@@ -324,7 +334,7 @@ static void finds_teams_by_slug_short_name_or_name(void **state)
 		" {\"official_name\": \"Only Short\", \"short_name\": \"EX.CERT\"}]";
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&t.db, ""};
 	import_text(&t.db, &d, IMPORT_TI_JSON, ti, NULL, false, &r, &log);
 	/* The fourth has no name a slug can be made of; the fifth is the second again. */
 	assert_int_equal(d.nrejected, 2);
@@ -363,7 +373,7 @@ static void a_security_txt_updates_only_a_team_that_exists(void **state)
 	static const char txt[] = "Contact: mailto:psirt@t7.example.jp\nExpires: 2099-01-01T00:00:00Z\n";
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&t.db, ""};
 	import_text(&t.db, &d, IMPORT_SECURITYTXT, txt, NULL, false, &r, &log);
 	assert_true(issue_with(&d, "import.team_needed")->rejected);
 	import_result_release(&r);
@@ -390,7 +400,7 @@ static void a_named_team_is_for_one_team_files(void **state)
 	testdb_open(&t);
 	struct import_doc d;
 	struct import_result r;
-	struct audit_log log = {0};
+	struct audit_log log = {&t.db, ""};
 	import_text(&t.db, &d, IMPORT_CSV, "slug,name_en\na-1,A\nb-2,B\n", "a-1", false, &r, &log);
 	assert_true(issue_with(&d, "import.team_one_record")->rejected);
 	import_result_release(&r);
