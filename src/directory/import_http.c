@@ -1,15 +1,15 @@
 /* Importing team records over HTTP, for the secretariat: the API
  * (POST /api/v1/teams/import, the file as the body) and the page
  * /admin/directory/import (the file pasted into a form). Both run the
- * same import (src/directory/import*.c): parsing, and checking a
- * signature with gpg, on the worker pool; finding the teams and writing
- * them, all or nothing, back on the request's loop with its database.
+ * same import (src/directory/import*.c), all of it on the worker pool.
  * The answer is the report: what was created, updated or left as it
- * was, and every refused and skipped line with its reason. */
+ * was, and every refused and skipped line with its reason. While a big
+ * file is written, other writers wait for its one transaction. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "directory/changed.h"
 #include "directory/directory_http.h"
@@ -21,54 +21,93 @@
 /* The page shows the pasted text again, for correcting it, up to this. */
 #define PAGE_ECHO_MAX ((size_t)2 << 20)
 
+/* One import, done on a pool thread with a database connection of its
+ * own (as audit_http.c's verify does): parsing, the signature (gpg),
+ * finding the teams and the one write transaction, which for a file of
+ * thousands of teams takes seconds that no event loop should wait. */
 struct import_job {
 	char *data;
 	size_t len;
 	struct import_doc doc;
-	bool dry_run, page, verified;
+	struct import_result result;
+	bool dry_run, page;
 	char team[TEAM_SLUG_MAX + 1];   /* "" for none */
-	char **keys;
-	size_t nkeys;
+	char db_path[512];
+	/* who asked, for the audit rows */
+	int64_t user_id, org_id;
+	char rid[17], client_addr[64];
+	struct db *db;                  /* while the work runs */
 	int rc;
 };
 
 static void job_free(struct import_job *j)
 {
+	import_result_release(&j->result);
 	import_doc_release(&j->doc);
-	import_keys_free(j->keys, j->nkeys);
 	free(j->data);
 	free(j);
 }
 
-static void parse_work(void *arg)
-{
-	struct import_job *j = arg;
-	j->rc = import_parse(&j->doc, j->data, j->len);
-}
-
-static void verify_work(void *arg)
-{
-	struct import_job *j = arg;
-	import_verify_signature(&j->doc, (const char *const *)j->keys, j->nkeys);
-}
-
-struct audit_arg {
-	struct ctx *c;
-	enum import_format format;
-};
-
 static int audit_team(void *arg, int64_t team_id, const char *slug, enum import_outcome outcome)
 {
-	struct audit_arg *a = arg;
-	char detail[160];
+	struct import_job *j = arg;
+	char id[24], detail[160];
+	snprintf(id, sizeof(id), "%lld", (long long)team_id);
 	snprintf(detail, sizeof(detail), "%s %s (%s)", slug, outcome == IMPORT_CREATED ? "created" : "updated",
-	         import_format_name(a->format));
-	return ctx_audit(a->c, "team.import", "team", team_id, detail);
+	         import_format_name(j->doc.format));
+	struct audit_entry e = {
+		.actor_user_id = j->user_id, .actor_org_id = j->org_id, .action = "team.import", .object_type = "team",
+		.object_id = id, .request_id = j->rid, .client_addr = j->client_addr, .detail = detail,
+	};
+	return audit_write(j->db, &e) < 0 ? -1 : 0;
 }
 
-static void page_reply(struct ctx *c, struct import_job *j, const struct import_result *r, int status);
+/* Check the signature of a clear-signed file with the keys of the team
+ * it is about. */
+static int verify(struct import_job *j)
+{
+	char slug[TEAM_SLUG_MAX + 1], **keys = NULL;
+	size_t nkeys = 0;
+	int found = import_signer_slug(j->db, &j->doc, *j->team ? j->team : NULL, slug);
+	if (found < 0 || (found && import_team_keys(j->db, slug, &keys, &nkeys) < 0)) {
+		import_keys_free(keys, nkeys);
+		return -1;
+	}
+	import_verify_signature(&j->doc, (const char *const *)keys, nkeys);
+	import_keys_free(keys, nkeys);
+	return 0;
+}
 
-static void api_reply(struct ctx *c, struct import_job *j, const struct import_result *r)
+static void import_work(void *arg)
+{
+	struct import_job *j = arg;
+	struct db db;
+	char err[256];
+	j->rc = import_parse(&j->doc, j->data, j->len);
+	if (j->rc < 0)
+		return;
+	if (db_open(&db, j->db_path, false, err, sizeof(err)) < 0) {
+		j->rc = -1;
+		return;
+	}
+	j->db = &db;
+	struct import_options o = {
+		.team = *j->team ? j->team : NULL, .dry_run = j->dry_run, .now = clock_now(), .audit = audit_team,
+		.audit_arg = j,
+	};
+	if (j->doc.sig == IMPORT_SIG_UNCHECKED)
+		j->rc = verify(j);
+	if (j->rc == 0)
+		j->rc = import_apply(&db, &j->doc, &o, &j->result);
+	if (j->rc == 0 && j->result.written)
+		directory_changed(j->result.rules_changed ? DIR_CHANGED_RULES | DIR_CHANGED_RECORD : DIR_CHANGED_RECORD);
+	j->db = NULL;
+	db_close(&db);
+}
+
+static void page_reply(struct ctx *c, struct import_job *j, int status);
+
+static void api_reply(struct ctx *c, struct import_job *j)
 {
 	struct buf b;
 	struct jw w;
@@ -84,7 +123,7 @@ static void api_reply(struct ctx *c, struct import_job *j, const struct import_r
 		jw_kstr(&w, "request_id", c->rid);
 		jw_obj_end(&w);
 	}
-	import_report_members(&j->doc, r, j->dry_run, c->lang, &w);
+	import_report_members(&j->doc, &j->result, j->dry_run, c->lang, &w);
 	jw_obj_end(&w);
 	if (w.failed)
 		http_error(c, ERR_INTERNAL, NULL);
@@ -93,58 +132,22 @@ static void api_reply(struct ctx *c, struct import_job *j, const struct import_r
 	buf_release(&b);
 }
 
-/* Back on the loop: check the signature first when there is one (a
- * second trip to the pool), then find the teams and write. */
-static void job_done(struct ctx *c, void *arg)
+/* Back on the request's loop: answer with the report (C is NULL when
+ * the client went away: then only free). */
+static void import_done(struct ctx *c, void *arg)
 {
 	struct import_job *j = arg;
-	if (!c) {
-		job_free(j);
-		return;
-	}
-	if (j->rc < 0) {
+	if (c && j->rc < 0)
 		http_error(c, ERR_INTERNAL, NULL);
-		job_free(j);
-		return;
-	}
-	if (j->doc.sig == IMPORT_SIG_UNCHECKED && !j->verified) {
-		char slug[TEAM_SLUG_MAX + 1];
-		int found = import_signer_slug(c->db, &j->doc, *j->team ? j->team : NULL, slug);
-		j->verified = true;
-		if (found < 0 || (found && import_team_keys(c->db, slug, &j->keys, &j->nkeys) < 0)) {
-			http_error(c, ERR_INTERNAL, NULL);
-			job_free(j);
-			return;
-		}
-		if (worker_submit(c, verify_work, job_done, j) == 0)
-			return;
-		http_error(c, ERR_UNAVAILABLE, NULL);
-		job_free(j);
-		return;
-	}
-	struct import_result r;
-	struct audit_arg aa = {c, j->doc.format};
-	struct import_options o = {
-		.team = *j->team ? j->team : NULL, .dry_run = j->dry_run, .now = clock_now(), .audit = audit_team,
-		.audit_arg = &aa,
-	};
-	int rc = import_apply(c->db, &j->doc, &o, &r);
-	if (rc < 0) {
-		http_error(c, ERR_INTERNAL, NULL);
-	} else {
-		if (r.written)
-			directory_changed(r.rules_changed ? DIR_CHANGED_RULES | DIR_CHANGED_RECORD : DIR_CHANGED_RECORD);
-		if (j->page)
-			page_reply(c, j, &r, j->doc.nrejected ? 422 : 200);
-		else
-			api_reply(c, j, &r);
-	}
-	import_result_release(&r);
+	else if (c && j->page)
+		page_reply(c, j, j->doc.nrejected ? 422 : 200);
+	else if (c)
+		api_reply(c, j);
 	job_free(j);
 }
 
-/* Start an import of the N bytes at DATA (copied). FORMAT NULL or "":
- * guessed. TEAM NULL or "": none. */
+/* Start an import of the N bytes at DATA (copied) in format F. TEAM
+ * NULL or "": none. */
 static void run_import(struct ctx *c, const char *data, size_t n, enum import_format f, bool guessed, bool dry_run,
                        const char *team, bool page)
 {
@@ -162,9 +165,14 @@ static void run_import(struct ctx *c, const char *data, size_t n, enum import_fo
 	j->dry_run = dry_run;
 	j->page = page;
 	snprintf(j->team, sizeof(j->team), "%s", team ? team : "");
+	snprintf(j->db_path, sizeof(j->db_path), "%s", c->cfg->db_path);
+	j->user_id = c->actor.user_id;
+	j->org_id = c->actor.org_id;
+	snprintf(j->rid, sizeof(j->rid), "%s", c->rid);
+	snprintf(j->client_addr, sizeof(j->client_addr), "%s", c->client_addr);
 	import_doc_init(&j->doc, f);
 	j->doc.guessed = guessed;
-	if (worker_submit(c, parse_work, job_done, j) < 0) {
+	if (worker_submit(c, import_work, import_done, j) < 0) {
 		job_free(j);
 		http_error(c, ERR_UNAVAILABLE, NULL);
 	}
@@ -267,8 +275,9 @@ static void page_render(struct ctx *c, int status, json_t *report, const char *f
 	http_page(c, status, "admin_import.html", d);
 }
 
-static void page_reply(struct ctx *c, struct import_job *j, const struct import_result *r, int status)
+static void page_reply(struct ctx *c, struct import_job *j, int status)
 {
+	const struct import_result *r = &j->result;
 	struct buf b;
 	struct jw w;
 	buf_init(&b, 16u << 20);

@@ -6,7 +6,9 @@
 // writes nothing (the database dump is compared); the CSV export
 // imported into a second server gives the same CSV again.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CookieJar, apiError, repoRoot, startServer, stopTest } from './harness.mjs';
@@ -120,6 +122,33 @@ test('RFC 2350 and security.txt as text/plain: guessed, mapped, and what has no 
   assert.equal(ok.json.signature.state, 'none');
   const team = await srv.request('/api/v1/teams/t9', { jar: sec.jar });
   assert.deepEqual(team.json.contacts.map((c) => `${c.kind} ${c.value}`), ['fax +81 3-9999-0000', 'email_incident psirt@t9.example.jp']);
+});
+
+test('a clear-signed security.txt is checked against the team\'s key, added through the API', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'shisa-import-gpg-'));
+  const gpg = (...args) => execFileSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args],
+    { encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
+  try {
+    gpg('--quick-gen-key', 'Team Nine <pgp@t9.example.jp>', 'ed25519', 'default', '1y');
+    const armored = gpg('--armor', '--export', 'pgp@t9.example.jp');
+    const fpr = /^fpr:::::::::([0-9A-F]{40}):$/m.exec(gpg('--with-colons', '--list-keys', 'pgp@t9.example.jp'))[1];
+    const added = await srv.request('/api/v1/teams/t9/keys', {
+      method: 'POST', jar: null, headers: { ...secAuth, 'content-type': 'application/json' }, body: JSON.stringify({ armored }),
+    });
+    assert.equal(added.status, 201, added.text);
+    writeFileSync(join(home, 'security.txt'), 'Contact: mailto:signed@t9.example.jp\nExpires: 2099-01-01T00:00:00Z\n');
+    const signed = gpg('--local-user', 'pgp@t9.example.jp', '--clearsign', '--output', '-', join(home, 'security.txt'));
+    const good = await post('?team=t9', 'text/plain', signed);
+    assert.equal(good.status, 200, good.text);
+    assert.deepEqual(good.json.signature, { state: 'good', fingerprint: fpr });
+    const bad = await post('?team=t9', 'text/plain', signed.replace('signed@', 'forged@'));
+    assert.equal(bad.status, 200, 'an unverifiable signature is a warning, not a refusal');
+    assert.equal(bad.json.signature.state, 'bad');
+    assert.match(bad.json.skipped.map((x) => x.reason).join('\n'), /does not match the text/);
+  } finally {
+    try { execFileSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']); } catch { /* no agent */ }
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test('bad parameters and content types are refused before anything is read', async () => {
