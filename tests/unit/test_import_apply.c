@@ -425,6 +425,44 @@ static void a_named_team_is_for_one_team_files(void **state)
 	testdb_close(&t);
 }
 
+/* The RFC 2350 document the directory exports for a team, imported back:
+ * nothing to change, people and contacts keep what the document leaves
+ * out (their addresses, visibility). */
+static void its_own_rfc2350_export_changes_nothing(void **state)
+{
+	struct testdb t;
+	testdb_open(&t);
+	make_team(&t.db, "team-seven", seven);
+	make_team(&t.db, "team-nine",
+	          "{\"name\":{\"en\":\"Team Nine\"},\"short_name\":\"T9\",\"address\":{\"en\":\"1-1 Chiyoda\\nTokyo\"},"
+	          "\"business_hours\":{\"en\":\"9-17\"},\"tz\":\"Asia/Tokyo\",\"website\":\"https://t9.example.jp/\","
+	          "\"contacts\":[{\"kind\":\"email_incident\",\"value\":\"csirt@t9.example.jp\",\"hours\":\"24/7\"},"
+	          "{\"kind\":\"fax\",\"value\":\"+81 3-9999-0000\",\"visibility\":\"secretariat\"}],"
+	          "\"people\":[{\"name\":\"Hanako Yamada\",\"role\":\"primary_poc\",\"email\":\"h@t9.example.jp\"}],"
+	          "\"texts\":{\"mission\":{\"en\":\"We coordinate.\\n\\nAnd teach.\"},\"services\":{\"en\":\"Response.\"}}}");
+	json_t *before = record(&t.db, "team-nine");
+	struct buf doc;
+	buf_init(&doc, 1 << 20);
+	assert_int_equal(export_rfc2350(&doc, before, "en", "2024-04-01"), 0);
+	struct import_doc d;
+	struct import_result r;
+	struct audit_log log = {&t.db, ""};
+	import_text(&t.db, &d, IMPORT_RFC2350, doc.data, NULL, false, &r, &log);
+	if (d.nrejected)
+		dump_issues(&d);
+	assert_int_equal(d.nrejected, 0);
+	assert_string_equal(r.teams[0].slug, "team-nine");
+	assert_int_equal(r.unchanged, 1);
+	json_t *after = record(&t.db, "team-nine");
+	assert_true(json_equal(before, after));
+	json_decref(before);
+	json_decref(after);
+	import_result_release(&r);
+	import_doc_release(&d);
+	buf_release(&doc);
+	testdb_close(&t);
+}
+
 int main(void)
 {
 	char err[256];
@@ -439,6 +477,7 @@ int main(void)
 		cmocka_unit_test(finds_teams_by_slug_short_name_or_name),
 		cmocka_unit_test(a_security_txt_updates_only_a_team_that_exists),
 		cmocka_unit_test(a_named_team_is_for_one_team_files),
+		cmocka_unit_test(its_own_rfc2350_export_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
