@@ -144,6 +144,16 @@ void cli_progress_end(struct cli_progress *p)
 	p->open = false;
 }
 
+void cli_progress_count(struct cli_progress *p, const char *unit, int64_t done, int64_t total)
+{
+	int64_t step = total > 100 ? total / 100 : 1;
+	if (!cli_interactive() || (done % step != 0 && done != total))
+		return;
+	int pct = total > 0 ? (int)(done * 100 / total) : 100;
+	fprintf(stderr, "\r%s: %lld/%lld %s (%d%%)\033[K", p->label, (long long)done, (long long)total, unit, pct);
+	p->open = true;
+}
+
 bool cli_text_ok(const char *s, size_t max_chars)
 {
 	size_t n = s ? strlen(s) : 0, chars = 0;

@@ -1,9 +1,12 @@
 /* Fan a directory change out to what is derived from it; see changed.h. */
 #include "directory/changed.h"
 #include "directory/lookup.h"
+#include "directory/snapshot_service.h"
 
 void directory_changed(unsigned what)
 {
 	if (what & DIR_CHANGED_RULES)
 		lookup_changed();
+	if (what & (DIR_CHANGED_RECORD | DIR_CHANGED_RULES))
+		snapshot_changed();
 }

@@ -102,6 +102,8 @@ static void team_post(struct ctx *c)
 	int64_t org_id = input_int(c, "org_id", 0, 1, INT64_MAX);
 	if (slug && !team_slug_valid(slug))
 		ctx_field_error(c, "slug", "dir.bad_slug");
+	if (slug && team_slug_reserved(slug))
+		ctx_field_error(c, "slug", "dir.slug_reserved");
 	struct org o;
 	if (org_id && org_get(c->db, org_id, &o) != 1)
 		ctx_field_error(c, "org_id", "admin.org_unknown");

@@ -18,6 +18,7 @@ void dir_read_change(struct ctx *c, json_t *obj, struct team_change *ch);
 extern const struct route directory_api_routes[];
 extern const struct route directory_edit_routes[];
 extern const struct route directory_page_routes[];
+extern const struct route export_routes[];
 extern const struct route lookup_routes[];
 extern const struct route key_routes[];
 extern const struct route stale_routes[];

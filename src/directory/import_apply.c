@@ -161,6 +161,8 @@ static int find_slug(json_t *shorts, struct import_doc *d, struct import_record 
 	if (r->slug) {
 		if (strlen(r->slug) > TEAM_SLUG_MAX || !team_slug_valid(r->slug))
 			return d && reject(d, r, "slug", "dir.bad_slug", r->slug) < 0 ? -1 : 0;
+		if (team_slug_reserved(r->slug))
+			return d && reject(d, r, "slug", "dir.slug_reserved", r->slug) < 0 ? -1 : 0;
 		snprintf(slug, TEAM_SLUG_MAX + 1, "%s", r->slug);
 		return 1;
 	}
@@ -177,8 +179,11 @@ static int find_slug(json_t *shorts, struct import_doc *d, struct import_record 
 			return 1;
 		}
 	}
-	if ((short_name && derive_slug(short_name, slug)) || (name_en && derive_slug(name_en, slug)))
-		return 1;
+	if ((short_name && derive_slug(short_name, slug)) || (name_en && derive_slug(name_en, slug))) {
+		if (!team_slug_reserved(slug))
+			return 1;
+		return d && reject(d, r, short_name ? "short_name" : "name.en", "dir.slug_reserved", slug) < 0 ? -1 : 0;
+	}
 	if (!d)
 		return 0;
 	if (d->format == IMPORT_SECURITYTXT)
@@ -535,8 +540,10 @@ int import_apply(struct db *db, struct import_doc *d, const struct import_option
 	bool began = seen && r->teams && db_begin(db) == 0;
 	int rc = began && (shorts = short_names(db)) ? 0 : -1;
 	bool team_refused = false;
-	if (rc == 0 && o->team && (strlen(o->team) > TEAM_SLUG_MAX || !team_slug_valid(o->team))) {
-		rc = import_issue_add(d, true, 0, 0, "", 0, "slug", "dir.bad_slug", NULL, NULL, NULL, NULL);
+	if (rc == 0 && o->team && (strlen(o->team) > TEAM_SLUG_MAX || !team_slug_valid(o->team) ||
+	                           team_slug_reserved(o->team))) {
+		rc = import_issue_add(d, true, 0, 0, "", 0, "slug", team_slug_valid(o->team) ? "dir.slug_reserved" : "dir.bad_slug",
+		                      NULL, NULL, NULL, NULL);
 		team_refused = true;
 	} else if (rc == 0 && o->team && n > 1) {
 		rc = import_issue_add(d, true, 0, 0, "", 0, "slug", "import.team_one_record", NULL, NULL, NULL, NULL);

@@ -40,6 +40,8 @@ struct team {
 	enum visibility vis[32];   /* effective visibility of team_fields[i] */
 };
 
+/* A month as the average Gregorian month (30.436875 days), in seconds. */
+#define TEAM_MONTH_S 2629746
 /* Records not confirmed for this many months are shown as overdue
  * (the server sets it from confirm_months at start; default 4). */
 void team_set_confirm_months(int months);

@@ -3,6 +3,7 @@
  * replaced whole, so a change is one transaction of a few statements. */
 #include <string.h>
 #include "core/buf.h"
+#include "directory/bounce.h"
 #include "directory/team_store.h"
 
 int team_field_col(size_t i)
@@ -19,6 +20,11 @@ bool team_slug_valid(const char *s)
 	if (n < 2 || n > TEAM_SLUG_MAX || s[0] == '-' || s[n - 1] == '-')
 		return false;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+bool team_slug_reserved(const char *s)
+{
+	return !strcmp(s, "export");
 }
 
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
@@ -224,6 +230,9 @@ int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int
 	if (ch->people_set && replace_people(db, team_id, ch) < 0)
 		return -1;
 	if (ch->rules_set && replace_rules(db, team_id, ch) < 0)
+		return -1;
+	/* An address the team no longer lists no longer bounces for it. */
+	if ((ch->contacts_set || ch->people_set) && bounce_prune_team(db, team_id) < 0)
 		return -1;
 	return team_search_refresh(db, team_id);
 }

@@ -351,6 +351,22 @@ checkTextRoute('POST', '/api/v1/teams/import', { headers: bearer, contentType: '
   wrongTypes: [null, '', 'text/html', '*/*', 'text/plain; charset=utf-16'] });
 // A GET-only route must still read and refuse any body.
 checkJsonRoute('POST', '/api/v1/status', { expect: [405], why: 'GET-only route' });
+checkJsonRoute('POST', '/api/v1/directory/stale', { headers: bearer, expect: [405], why: 'GET-only route' });
+checkJsonRoute('POST', '/api/v1/teams/export', { expect: [405], why: 'GET-only route' });
+// The directory export's one parameter: anything but a scope the route
+// offers is a 400 naming "scope" (or the query string, when it cannot be read).
+cases('export scope', ['all', 'MEMBERS', '', 'public,members', "' OR 1=1 --", '<script>alert(1)</script>', '%00', '%ff%fe', '%zz', 'x'.repeat(4000)]
+  .map((q) => ({
+    name: `?scope=${q.slice(0, 30)}`,
+    send: `GET /api/v1/teams/export?scope=${/^%/.test(q) ? q : encodeURIComponent(q)} HTTP/1.1\r\n${H}\r\n`,
+    expect: [400],
+    check: (r) => {
+      const e = rawApiError(r);
+      assert.ok(e.fields?.scope || /query string/.test(e.message), JSON.stringify(e));
+      noReflection(q)(r);
+    },
+  })));
+checkJsonRoute('POST', '/api/v1/directory/snapshot.json', { expect: [405], why: 'GET-only route (the offline snapshot)' });
 
 test('bad input: the database is exactly as it was before all of the above', () => {
   assert.equal(srv.dbHash(), dbAtStart, 'a hostile request wrote to the database');

@@ -409,6 +409,15 @@ static void a_named_team_is_for_one_team_files(void **state)
 	assert_true(issue_with(&d, "dir.bad_slug")->rejected);
 	import_result_release(&r);
 	import_doc_release(&d);
+	/* "export" is the directory's own path, not a team. */
+	import_text(&t.db, &d, IMPORT_CSV, "slug,name_en\nexport,Export\n", NULL, false, &r, &log);
+	assert_true(issue_with(&d, "dir.slug_reserved")->rejected);
+	import_result_release(&r);
+	import_doc_release(&d);
+	import_text(&t.db, &d, IMPORT_TI_JSON, "[{\"official_name\": \"Export\"}]", NULL, false, &r, &log);
+	assert_true(issue_with(&d, "dir.slug_reserved")->rejected);
+	import_result_release(&r);
+	import_doc_release(&d);
 	/* A new team needs a name; a short name will do. */
 	import_text(&t.db, &d, IMPORT_CSV, "slug,short_name,country\nnameless,,JP\nshort,SHORT,JP\n", NULL, false, &r, &log);
 	assert_int_equal(d.nrejected, 1);
