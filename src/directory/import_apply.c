@@ -19,6 +19,7 @@
 #include <h2o.h>
 #include "directory/import_int.h"
 #include "directory/pgpkey.h"
+#include "directory/securitytxt.h"
 #include "directory/team.h"
 #include "directory/team_input.h"
 #include "directory/team_store.h"
@@ -339,8 +340,42 @@ static int merge_list(struct import_record *r, json_t *before, const char *list,
 	return rc;
 }
 
-static int merge(struct import_record *r, json_t *before)
+/* A security.txt says mailto: and tel:, not which kind of address or
+ * number it is. One the team already has (as the directory's own
+ * security.txt writes it: securitytxt.c) keeps its kind and the form the
+ * record writes it in, so that the team's own file changes nothing. */
+static void known_contacts(struct import_record *r, json_t *before)
 {
+	const char *country = json_string_value(json_object_get(before, "country"));
+	size_t i, k;
+	json_t *c, *e;
+	json_array_foreach(json_object_get(r->change, "contacts"), i, c) {
+		const char *v = json_string_value(json_object_get(c, "value"));
+		bool email = !strncmp(json_string_value(json_object_get(c, "kind")), "email", 5);
+		char uri[512], theirs[512];
+		if (!v || !(email ? securitytxt_mailto_uri(v, uri, sizeof(uri))
+		                  : securitytxt_tel_uri(v, country ? country : "", uri, sizeof(uri))))
+			continue;
+		json_array_foreach(json_object_get(before, "contacts"), k, e) {
+			const char *kind = json_string_value(json_object_get(e, "kind")), *ev = json_string_value(json_object_get(e, "value"));
+			if (!kind || !ev || !strncmp(kind, "email", 5) != email)
+				continue;
+			bool same = email ? securitytxt_mailto_uri(ev, theirs, sizeof(theirs)) && !strcasecmp(uri, theirs)
+			                  : securitytxt_tel_uri(ev, country ? country : "", theirs, sizeof(theirs)) &&
+			                        !strcmp(uri, theirs);
+			if (same) {
+				json_object_set(c, "kind", json_object_get(e, "kind"));
+				json_object_set(c, "value", json_object_get(e, "value"));
+				break;
+			}
+		}
+	}
+}
+
+static int merge(struct import_doc *d, struct import_record *r, json_t *before)
+{
+	if (d->format == IMPORT_SECURITYTXT)
+		known_contacts(r, before);
 	static const char *const contact_keys[] = {"kind", "value", "hours", "note", "visibility", NULL};
 	static const char *const rule_keys[] = {"kind", "value", "visibility", NULL};
 	static const char *const people_keys[] = {"name", "role", "email", "phone", "key_fingerprint", "visibility", NULL};
@@ -400,7 +435,7 @@ static int check_record(struct db *db, struct import_doc *d, struct checked *x, 
 		return -1;
 	if (rc == 1) {
 		x->id = t.id;
-		if (!(x->before = record_json(db, t.id)) || merge(x->r, x->before) < 0)
+		if (!(x->before = record_json(db, t.id)) || merge(d, x->r, x->before) < 0)
 			return -1;
 	} else if (!change_str(x->r->change, "name", "en") && change_str(x->r->change, "short_name", NULL)) {
 		/* A new team known only by its short name (and a Japanese name). */

@@ -1,8 +1,9 @@
 /* Reading a security.txt file (RFC 9116) into a team record.
  *
  * Only Contact maps onto the record: "mailto:" addresses become incident
- * report addresses and "tel:" numbers phone numbers, in the file's order
- * (the order of preference). Expires is checked (a file past it, or
+ * report addresses and "tel:" numbers voice phone numbers, in the file's
+ * order (the order of preference), unless the team already has that
+ * address or number: then it keeps its kind and form (import_apply.c). Expires is checked (a file past it, or
  * without one, is out of date and said so); every other field has no
  * place in the team record and is reported as skipped, as are lines that
  * are not "Field: value". A security.txt names no team, so it can only
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include "directory/import_int.h"
+#include "http/form.h"
 
 /* Fields RFC 9116 defines (and CSAF, registered since) that the team
  * record has no place for. */
@@ -53,20 +55,60 @@ static int64_t rfc3339(const char *s, size_t n)
 	return (int64_t)timegm(&tm) - off;
 }
 
+/* "tel:+81-3-1234-5678;ext=12" (RFC 3966) as the record writes numbers:
+ * "+81-3-1234-5678 ext. 12"; other parameters are dropped. */
+static json_t *tel_contact(const char *v, size_t n)
+{
+	const char *semi = memchr(v, ';', n), *ext = NULL;
+	size_t num = semi ? (size_t)(semi - v) : n, extn = 0;
+	for (const char *p = semi; p && p < v + n; p = memchr(p + 1, ';', (size_t)(v + n - p - 1))) {
+		if ((size_t)(v + n - p) > 5 && !strncasecmp(p, ";ext=", 5)) {
+			ext = p + 5;
+			const char *e = memchr(ext, ';', (size_t)(v + n - ext));
+			extn = (size_t)((e ? e : v + n) - ext);
+		}
+	}
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_add(&b, v, num);
+	if (ext && extn) {
+		buf_adds(&b, " ext. ");
+		buf_add(&b, ext, extn);
+	}
+	json_t *c = b.data ? import_contact("phone_voice", b.data, b.len, "", 0) : NULL;
+	buf_release(&b);
+	return c;
+}
+
+/* "mailto:a@b.jp?subject=x" (RFC 6068): the address, %-escapes decoded. */
+static json_t *mailto_contact(const char *v, size_t n)
+{
+	const char *q = memchr(v, '?', n);
+	size_t an = q ? (size_t)(q - v) : n;
+	char *addr = malloc(an + 1);
+	long len = addr ? form_url_decode(v, an, addr, false) : -1;
+	json_t *c = len >= 0 && utf8_valid(addr, (size_t)len) ? import_contact("email_incident", addr, (size_t)len, "", 0)
+	                                                      : NULL;
+	free(addr);
+	return c;
+}
+
 static int contact(struct import_doc *d, struct import_record *r, const struct import_line *l, const char *v, size_t n)
 {
-	if (n > 7 && !strncasecmp(v, "mailto:", 7)) {
-		const char *q = memchr(v, '?', n);   /* "mailto:a@b?subject=…" */
-		size_t an = (q ? (size_t)(q - v) : n) - 7;
-		return import_add_item(r, "contacts", import_contact("email_incident", v + 7, an, "", 0), l->no, l->s, l->n);
-	}
-	if (n > 4 && !strncasecmp(v, "tel:", 4))
-		return import_add_item(r, "contacts", import_contact("phone_voice", v + 4, n - 4, "", 0), l->no, l->s, l->n);
-	if (!memchr(v, ':', n) && memchr(v, '@', n))   /* a bare address, against the RFC but clear */
-		return import_add_item(r, "contacts", import_contact("email_incident", v, n, "", 0), l->no, l->s, l->n);
-	return import_issue_add(d, false, l->no, 0, l->s, l->n, "",
-	                        n > 8 && !strncasecmp(v, "https://", 8) ? "import.web_contact" : "import.contact_uri",
-	                        NULL, NULL, NULL, NULL);
+	json_t *c = NULL;
+	if (n > 7 && !strncasecmp(v, "mailto:", 7))
+		c = mailto_contact(v + 7, n - 7);
+	else if (n > 4 && !strncasecmp(v, "tel:", 4))
+		c = tel_contact(v + 4, n - 4);
+	else if (!memchr(v, ':', n) && memchr(v, '@', n))   /* a bare address, against the RFC but clear */
+		c = import_contact("email_incident", v, n, "", 0);
+	else
+		return import_issue_add(d, false, l->no, 0, l->s, l->n, "",
+		                        n > 8 && !strncasecmp(v, "https://", 8) ? "import.web_contact" : "import.contact_uri",
+		                        NULL, NULL, NULL, NULL);
+	if (!c)   /* a %-escape that is not one, or not UTF-8 */
+		return import_issue_add(d, true, l->no, 0, l->s, l->n, "Contact", "import.contact_bad_uri", NULL, NULL, NULL, NULL);
+	return import_add_item(r, "contacts", c, l->no, l->s, l->n);
 }
 
 static int expires(struct import_doc *d, const struct import_line *l, const char *v, size_t n, int64_t now)

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include "audit/audit.h"
 #include "directory/export.h"
+#include "directory/securitytxt.h"
 #include "directory/team.h"
 #include "directory/team_input.h"
 #include "directory/team_store.h"
@@ -472,6 +473,55 @@ static void its_own_rfc2350_export_changes_nothing(void **state)
 	testdb_close(&t);
 }
 
+/* The security.txt the directory writes for a team (securitytxt.c),
+ * imported back into it: each address and number keeps its kind and
+ * form, so nothing changes; a new address is an incident address. */
+static void its_own_security_txt_changes_nothing(void **state)
+{
+	struct testdb t;
+	testdb_open(&t);
+	make_team(&t.db, "team-seven", seven);
+	make_team(&t.db, "team-ten",
+	          "{\"name\":{\"en\":\"Team Ten\"},\"country\":\"JP\",\"contacts\":["
+	          "{\"kind\":\"email_general\",\"value\":\"info@t10.example.jp\"},"
+	          "{\"kind\":\"phone_voice\",\"value\":\"03-1111-1111 ext. 12\",\"visibility\":\"public\"},"
+	          "{\"kind\":\"email_incident\",\"value\":\"csirt+report@t10.example.jp\"},"
+	          "{\"kind\":\"phone_emergency\",\"value\":\"+81 90-1111-2222\",\"visibility\":\"public\"}]}");
+	json_t *before = record(&t.db, "team-ten");
+	struct buf txt;
+	buf_init(&txt, 1 << 16);
+	struct securitytxt_opts so = {.base_url = "https://shisa.example.jp", .instance_name = "shisa", .audience = "public",
+	                              .now = 1700000000, .expires = 4102444800};
+	assert_int_equal(securitytxt_write(&txt, before, &so), 1);
+	struct import_doc d;
+	struct import_result r;
+	struct audit_log log = {&t.db, ""};
+	import_text(&t.db, &d, IMPORT_SECURITYTXT, txt.data, "team-ten", false, &r, &log);
+	if (d.nrejected)
+		dump_issues(&d);
+	assert_int_equal(d.nrejected, 0);
+	assert_int_equal(r.unchanged, 1);
+	json_t *after = record(&t.db, "team-ten");
+	assert_true(json_equal(before, after));
+	json_decref(after);
+	import_result_release(&r);
+	import_doc_release(&d);
+
+	/* A new address, escaped as RFC 6068 allows. */
+	import_text(&t.db, &d, IMPORT_SECURITYTXT, "Contact: mailto:new%2Bsec@t10.example.jp\nExpires: 2099-01-01T00:00:00Z\n",
+	            "team-ten", false, &r, &log);
+	assert_int_equal(r.updated, 1);
+	after = record(&t.db, "team-ten");
+	assert_string_equal(str_at(after, "contacts[2].kind"), "email_incident");
+	assert_string_equal(str_at(after, "contacts[2].value"), "new+sec@t10.example.jp");
+	json_decref(after);
+	json_decref(before);
+	import_result_release(&r);
+	import_doc_release(&d);
+	buf_release(&txt);
+	testdb_close(&t);
+}
+
 int main(void)
 {
 	char err[256];
@@ -487,6 +537,7 @@ int main(void)
 		cmocka_unit_test(a_security_txt_updates_only_a_team_that_exists),
 		cmocka_unit_test(a_named_team_is_for_one_team_files),
 		cmocka_unit_test(its_own_rfc2350_export_changes_nothing),
+		cmocka_unit_test(its_own_security_txt_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,24 @@ static void maps_contacts_in_their_order(void **state)
 	import_doc_release(&d);
 }
 
+/* URIs as RFC 3966 and RFC 6068 write them, as the record writes them. */
+static void reads_tel_and_mailto_uris(void **state)
+{
+	struct import_doc d;
+	parse_as(&d, IMPORT_SECURITYTXT,
+	         "Contact: tel:+81-3-1234-5678;ext=12\nContact: tel:+81-3-1234-5678;phone-context=x\n"
+	         "Contact: mailto:a%2Bb@example.jp\nContact: mailto:bad%zz@example.jp\nContact: mailto:%ff@example.jp\n"
+	         "Expires: 2099-12-31T23:59:59Z\n");
+	json_t *c = d.records[0].change;
+	assert_string_equal(str_at(c, "contacts[0].value"), "+81-3-1234-5678 ext. 12");
+	assert_string_equal(str_at(c, "contacts[1].value"), "+81-3-1234-5678");
+	assert_string_equal(str_at(c, "contacts[2].value"), "a+b@example.jp");
+	assert_int_equal(d.nrejected, 2);
+	assert_int_equal(nth_issue(&d, "import.contact_bad_uri", 0)->line, 4);
+	assert_int_equal(nth_issue(&d, "import.contact_bad_uri", 1)->line, 5);
+	import_doc_release(&d);
+}
+
 static void reports_every_line_it_cannot_map(void **state)
 {
 	static const char doc[] =
@@ -177,6 +195,7 @@ int main(void)
 		fail_msg("%s", err);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(maps_contacts_in_their_order),
+		cmocka_unit_test(reads_tel_and_mailto_uris),
 		cmocka_unit_test(reports_every_line_it_cannot_map),
 		cmocka_unit_test(a_file_without_contact_or_expires),
 		cmocka_unit_test(reads_the_signed_text_of_a_clear_signed_file),
