@@ -51,6 +51,8 @@ struct cli_progress {
 };
 /* A backup_progress_fn (db/backup.h); ARG is a struct cli_progress. */
 void cli_progress(void *arg, int done, int total);
+/* The same for other things than pages: "LABEL: 12/50 UNIT (24%)". */
+void cli_progress_of(struct cli_progress *p, const char *unit, int done, int total);
 /* End the line a copy that failed half way left open. */
 void cli_progress_end(struct cli_progress *p);
 /* Progress of a walk over TOTAL things called UNIT ("teams"): on a

@@ -123,11 +123,15 @@ bool cli_interactive(void)
 
 void cli_progress(void *arg, int done, int total)
 {
-	struct cli_progress *p = arg;
+	cli_progress_of(arg, "pages", done, total);
+}
+
+void cli_progress_of(struct cli_progress *p, const char *unit, int done, int total)
+{
 	if (!cli_interactive())
 		return;
 	int pct = total > 0 ? (int)((int64_t)done * 100 / total) : 100;
-	fprintf(stderr, "\r%s: %d/%d pages (%d%%)\033[K", p->label, done, total, pct);
+	fprintf(stderr, "\r%s: %d/%d %s (%d%%)\033[K", p->label, done, total, unit, pct);
 	p->open = done < total;
 	if (!p->open)
 		fputc('\n', stderr);

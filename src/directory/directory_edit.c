@@ -92,27 +92,15 @@ static void team_patch(struct ctx *c)
 	reply_team(c, 200, t.id);
 }
 
-static bool slug_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > TEAM_SLUG_MAX || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
 enum err dir_create_team(struct ctx *c, int64_t *id, char *slug_out)
 {
 	const char *slug = input_text(c, "slug", true, TEAM_SLUG_MAX, false);
 	const char *name = input_text(c, "name_en", true, TEAM_TEXT_MAX, false);
 	int64_t org_id = input_int(c, "org_id", 0, 1, INT64_MAX);
-	if (slug && !slug_ok(slug))
+	if (slug && !team_slug_valid(slug))
 		ctx_field_error(c, "slug", "dir.bad_slug");
-	/* /api/v1/teams/export is the directory's export, not a team. */
-	if (slug && !strcmp(slug, "export"))
+	if (slug && team_slug_reserved(slug))
 		ctx_field_error(c, "slug", "dir.slug_reserved");
-	/* /directory/new is the page that creates records. */
-	if (slug && !strcmp(slug, "new"))
-		ctx_field_error(c, "slug", "dir.slug_new_reserved");
 	struct org o;
 	if (org_id && org_get(c->db, org_id, &o) != 1)
 		ctx_field_error(c, "org_id", "admin.org_unknown");

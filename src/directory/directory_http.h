@@ -52,5 +52,6 @@ extern const struct route lookup_routes[];
 extern const struct route key_routes[];
 extern const struct route stale_routes[];
 extern const struct route directory_form_routes[];
+extern const struct route import_routes[];
 
 #endif

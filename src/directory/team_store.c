@@ -16,6 +16,21 @@ int team_field_col(size_t i)
 	return col;
 }
 
+bool team_slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > TEAM_SLUG_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+bool team_slug_reserved(const char *s)
+{
+	/* /api/v1/teams/export is the directory's export, /directory/new the
+	 * page that creates records: neither may be a team's address. */
+	return !strcmp(s, "export") || !strcmp(s, "new");
+}
+
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
 {
 	static const char sql[] =

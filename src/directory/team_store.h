@@ -41,6 +41,12 @@ struct team_change {
 /* The first scalar column of team_fields[I] (the English one of a
  * bilingual field; the Japanese one follows). */
 int team_field_col(size_t i);
+/* Whether S may be a team's slug: 2 to TEAM_SLUG_MAX lowercase letters,
+ * digits and inner hyphens. */
+bool team_slug_valid(const char *s);
+/* Whether S is a valid slug that no team may have because an address of
+ * the directory itself uses it ("export", "new"). */
+bool team_slug_reserved(const char *s);
 /* Create a team for ORG_ID (0: none yet). 1 created (*ID set), 0 the slug
  * or the organisation already has one, -1 error. */
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id);

@@ -26,5 +26,6 @@ const struct route *const route_tables[] = {
 	key_routes,
 	stale_routes,
 	snapshot_routes,
+	import_routes,
 	NULL,
 };

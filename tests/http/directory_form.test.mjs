@@ -318,7 +318,7 @@ test('the secretariat\'s create form: field errors, a taken slug, a reserved one
     [{ slug: 'A b', name_en: 'X' }, 'f-slug-err', /lowercase letters/],
     [{ slug: 'ok-slug', name_en: '' }, 'f-name_en-err', /Required/],
     [{ slug: 'team-a', name_en: 'Again' }, 'f-slug-err', /already exists/],
-    [{ slug: 'new', name_en: 'New' }, 'f-slug-err', /page that creates records/],
+    [{ slug: 'new', name_en: 'New' }, 'f-slug-err', /\/directory\/new/],
     [{ slug: 'ok-slug', name_en: 'X', org_id: String(orgId('Team A')) }, 'f-org_id-err', /already exists/],
     [{ slug: 'ok-slug', name_en: 'X', org_id: '999999' }, 'f-org_id-err', /No such organisation/],
   ]) {

@@ -352,7 +352,7 @@ test('the directory page links the JSON export scopes the reader may use', async
 test('"export" cannot be a team slug: /api/v1/teams/export is the export', async () => {
   const r = await srv.request('/api/v1/teams?lang=en', { method: 'POST', jar: null, headers: { ...sec, 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'export', name_en: 'Export' }) });
   assert.equal(r.status, 422);
-  assert.match(apiError(r).fields.slug, /taken by the directory/);
+  assert.match(apiError(r).fields.slug, /address of the directory itself/);
 });
 
 stopTest(srv);
