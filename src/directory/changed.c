@@ -1,6 +1,7 @@
 /* Fan a directory change out to what is derived from it; see changed.h. */
 #include "directory/changed.h"
 #include "directory/lookup.h"
+#include "directory/snapshot_service.h"
 
 void directory_changed(unsigned what)
 {
@@ -8,4 +9,6 @@ void directory_changed(unsigned what)
 		lookup_changed();
 	else if (what & DIR_CHANGED_RECORD)
 		lookup_cards_changed();
+	if (what & (DIR_CHANGED_RECORD | DIR_CHANGED_RULES))
+		snapshot_changed();
 }

@@ -102,9 +102,12 @@ static void access_log(struct ctx *c)
 	       "actor", actor, "addr", c->client_addr, NULL);
 }
 
-/* The status and the headers every response carries. */
-static void start_response(struct ctx *c, int status, const char *ctype)
+/* The status and the headers every response carries; false when the
+ * request was already answered. */
+static bool start_response(struct ctx *c, int status, const char *ctype)
 {
+	if (c->responded)
+		return false;
 	c->responded = true;
 	c->status = status;
 	h2o_req_t *req = c->req;
@@ -123,16 +126,36 @@ static void start_response(struct ctx *c, int status, const char *ctype)
 		static_header(c, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"));
 	if (c->set_csrf_cookie)
 		http_cookie(c, COOKIE_CSRF, c->csrf, 0);
+	return true;
+}
+
+/* The same, and the access line, for a response of LEN bytes. */
+static bool begin_response(struct ctx *c, int status, const char *ctype, size_t len)
+{
+	if (!start_response(c, status, ctype))
+		return false;
+	c->req->res.content_length = len;
+	access_log(c);
+	return true;
 }
 
 void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
 {
-	if (c->responded)
+	if (begin_response(c, status, ctype, len))
+		h2o_send_inline(c->req, body, len);
+}
+
+void http_send_pooled(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+{
+	static h2o_generator_t generator = {NULL, NULL};
+	if (!begin_response(c, status, ctype, len))
 		return;
-	start_response(c, status, ctype);
-	c->req->res.content_length = len;
-	access_log(c);
-	h2o_send_inline(c->req, body, len);
+	h2o_iovec_t v = h2o_iovec_init(body, len);
+	h2o_start_response(c->req, &generator);
+	if (h2o_memis(c->req->method.base, c->req->method.len, H2O_STRLIT("HEAD")))
+		h2o_send(c->req, NULL, 0, H2O_SEND_STATE_FINAL);
+	else
+		h2o_send(c->req, &v, 1, H2O_SEND_STATE_FINAL);
 }
 
 void http_stream_start(struct ctx *c, int status, const char *ctype, h2o_generator_t *gen)

@@ -11,12 +11,17 @@
 
 /* Send BODY (copied) with STATUS and Content-Type CTYPE. */
 void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len);
+/* Send the LEN bytes at BODY without copying them: for large downloads.
+ * BODY must stay valid until the request's pool is cleared (tie its
+ * release to the pool with h2o_mem_alloc_shared). */
+void http_send_pooled(struct ctx *c, int status, const char *ctype, const char *body, size_t len);
 /* A response sent in pieces as it is computed, for a long answer that
  * must not hold the event loop. http_stream_start sends STATUS and the
  * headers every response has; GEN (in memory the caller keeps until the
  * end) gets proceed() each time the last piece has been written, and
  * stop() if the connection ends first: then http_stream_stopped. Until
- * the end the request counts as in flight (shutdown waits for it). */
+ * the end the request counts as in flight (shutdown waits for it). C must
+ * not have been answered. */
 void http_stream_start(struct ctx *c, int status, const char *ctype, h2o_generator_t *gen);
 /* Send BUFS[0..N), whose memory must stay valid until proceed() or
  * stop(). FINAL ends the response and logs it; C may be gone after. */
