@@ -18,7 +18,7 @@ static int dev_seed_cmd(int argc, char **argv);
 
 const struct cli_cmd cli_dev = {
 	"dev", "development tools: a synthetic directory for demos and benchmarks",
-	"usage: shisa dev seed --teams N [--seed S] [--db PATH] [--config FILE]\n"
+	"usage: shisa dev seed --teams N [--seed S] [--if-empty] [--db PATH] [--config FILE]\n"
 	"\n"
 	"  seed           add N synthetic teams to the directory: Japanese and English\n"
 	"                 names, host organisations, sectors, regions, CSIRT types,\n"
@@ -30,6 +30,8 @@ const struct cli_cmd cli_dev = {
 	"                 running server routes by the new rules after a restart.\n"
 	"  --teams N      how many teams, 1 to 1000000 (100000 take a few minutes)\n"
 	"  --seed S       the random seed, 0 to 18446744073709551615 (default 1)\n"
+	"  --if-empty     seed only a directory without teams; otherwise say so and\n"
+	"                 exit 0 (`make run DEMO=1` uses it)\n"
 	"  --db PATH      database file, created if missing (default ./var/shisa.db or\n"
 	"                 $SHISA_DB)\n"
 	"  --config FILE  configuration file (default ./shisa.conf when present)\n",
@@ -94,12 +96,14 @@ static int dev_seed_cmd(int argc, char **argv)
 	static const struct option opts[] = {
 		{"teams", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
 		{"db", required_argument, NULL, 'd'},    {"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+		{"if-empty", no_argument, NULL, 'e'},    {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct config cfg;
 	char err[512];
 	const char *teams_arg = NULL;
 	unsigned long long teams = 0, seed = 1;
+	bool if_empty = false;
 	if (cli_config(&cfg, argc, argv) < 0)
 		return 1;
 	int o;
@@ -120,6 +124,7 @@ static int dev_seed_cmd(int argc, char **argv)
 			}
 			break;
 		case 'c': break;
+		case 'e': if_empty = true; break;
 		case 'h': return cli_usage(&cli_dev, true);
 		default: return cli_usage(&cli_dev, false);
 		}
@@ -135,6 +140,15 @@ static int dev_seed_cmd(int argc, char **argv)
 	struct db db;
 	if (cli_open_db(&db, &cfg, true) < 0)
 		return 1;
+	int64_t existing = db_scalar(&db, "SELECT count(*) FROM teams");
+	if (if_empty && existing != 0) {
+		if (existing > 0)
+			printf("%s has %lld teams already: nothing seeded\n", cfg.db_path, (long long)existing);
+		else
+			fprintf(stderr, "shisa dev seed: cannot read %s: %s\n", cfg.db_path, sqlite3_errmsg(db.h));
+		db_close(&db);
+		return existing > 0 ? 0 : 1;
+	}
 	/* One large transaction: keep its pages in memory rather than
 	 * spilling them to the log half-way. */
 	db_exec(&db, "PRAGMA cache_size = -262144");

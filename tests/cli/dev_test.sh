@@ -75,6 +75,11 @@ has "$TMP/err" "team \"$first\" exists already" "the taken slug is named"
 same "$(sqlite3 "$DB" "SELECT count(*) FROM teams") $(sqlite3 "$DB" "SELECT count(*) FROM audit_log")" "30 1" \
 	"a refused run writes nothing"
 
+expect 0 "--if-empty on a directory with teams" -- "$SHISA" dev seed --teams 30 --if-empty --db "$DB"
+has "$TMP/out" "$DB has 30 teams already: nothing seeded" "--if-empty says why nothing was seeded"
+expect 0 "--if-empty on a new database" -- "$SHISA" dev seed --teams 3 --if-empty --db "$TMP/d.db"
+same "$(sqlite3 "$TMP/d.db" "SELECT count(*) FROM teams")" 3 "--if-empty seeds an empty directory"
+
 # The same seed gives the same teams, rules and texts.
 dump() {
 	sqlite3 "$1" "SELECT slug, name_en, name_ja, short_name, host_org_ja, sector, region, csirt_type, established FROM teams ORDER BY id;
