@@ -38,6 +38,7 @@ fuzz:
 bench: build
 	@scripts/deps test
 	@bench/http.sh
+	@bench/directory.sh
 	@ninja -C $(BUILD) bench/bench_lookup
 	@$(BUILD)/bench/bench_lookup
 

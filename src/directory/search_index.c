@@ -563,10 +563,9 @@ struct search_index *search_index_build(struct db *db)
 	if (!ix)
 		return NULL;
 	/* One snapshot of the directory for all the reads. */
-	bool txn = sqlite3_get_autocommit(db->h) && db_exec(db, "BEGIN") == 0;
+	bool begun = db_read_begin(db);
 	int rc = build(db, ix);
-	if (txn)
-		db_exec(db, "COMMIT");
+	db_read_end(db, begun);
 	if (rc < 0) {
 		search_index_free(ix);
 		return NULL;

@@ -186,3 +186,27 @@ void search_service_release(struct search_index *ix)
 	pthread_mutex_unlock(&lock);
 	entry_free(gone);
 }
+
+void search_service_metrics(struct buf *out, struct db *db)
+{
+	static const char sql[] = "SELECT version FROM search_version";
+	int64_t version = running ? db_scalar(db, sql) : -1;
+	size_t teams = 0, bytes = 0;
+	bool current_now = false;
+	pthread_mutex_lock(&lock);
+	if (current) {
+		teams = search_index_teams(current->ix);
+		bytes = search_index_memory(current->ix);
+		current_now = current->version == version;
+	}
+	pthread_mutex_unlock(&lock);
+	buf_printf(out,
+	           "# HELP shisa_search_index_teams Teams in the directory search index in memory.\n"
+	           "# TYPE shisa_search_index_teams gauge\nshisa_search_index_teams %zu\n"
+	           "# HELP shisa_search_index_bytes Memory the directory search index occupies.\n"
+	           "# TYPE shisa_search_index_bytes gauge\nshisa_search_index_bytes %zu\n"
+	           "# HELP shisa_search_index_current 1 when the search index includes the latest change"
+	           " (searches use SQL while it is 0).\n"
+	           "# TYPE shisa_search_index_current gauge\nshisa_search_index_current %d\n",
+	           teams, bytes, current_now);
+}

@@ -8,6 +8,7 @@
  * command line, tests) it is not running and every search is SQL. */
 #ifndef SHISA_SEARCH_SERVICE_H
 #define SHISA_SEARCH_SERVICE_H
+#include "core/buf.h"
 #include "directory/search_index.h"
 
 /* Start the rebuild thread (with its own connection to DB_PATH), which
@@ -23,5 +24,8 @@ void search_service_changed(void);
  * asked for. Give it back with search_service_release. */
 struct search_index *search_service_acquire(struct db *db);
 void search_service_release(struct search_index *ix);
+/* Append the index's gauges for /metrics to OUT: its teams and bytes,
+ * and whether it is current with DB (0 while searches are SQL). */
+void search_service_metrics(struct buf *out, struct db *db);
 
 #endif

@@ -504,11 +504,9 @@ int team_search(struct db *db, const struct team_query *q, enum dir_level level,
                 int (*each)(struct db *db, const struct team *t, void *arg),
                 void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total)
 {
-	/* One read transaction for the search and the page's records: a
-	 * statement on its own takes and drops the database's locks. */
-	bool txn = sqlite3_get_autocommit(db->h) && db_exec(db, "BEGIN") == 0;
+	/* One read transaction for the search and the page's records. */
+	bool begun = db_read_begin(db);
 	int n = search(db, q, level, each, facet, arg, total);
-	if (txn && db_exec(db, "COMMIT") < 0)
-		db_exec(db, "ROLLBACK");
+	db_read_end(db, begun);
 	return n;
 }
