@@ -2,6 +2,7 @@
  * the subcommand and hands over; each lives in src/cli/. */
 #include <curl/curl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -38,6 +39,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* SQLite counts its memory under one global mutex unless told not to:
+	 * every statement of every thread would queue on it. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "shisa: cannot initialise libsodium or libcurl\n");
 		return 1;

@@ -52,6 +52,10 @@ struct search_index {
 	struct sx_postings all, names;
 	char **values[NFACETS];    /* each facet's values, sorted; code 0 is "" */
 	size_t nvalues[NFACETS];
+	/* The answer to the empty query at each level (the directory page as
+	 * it opens): how many teams are listed, and the facet counts. */
+	size_t listed[DIR_ALL + 1];
+	uint32_t *listed_counts[DIR_ALL + 1][NFACETS];
 	int64_t version;           /* search_version when it was read */
 	size_t memory;
 };
@@ -501,6 +505,27 @@ out:
 	return rc;
 }
 
+static int count_listed(struct search_index *ix)
+{
+	for (int l = 0; l <= DIR_ALL; l++) {
+		for (int f = 0; f < NFACETS; f++) {
+			if (!(ix->listed_counts[l][f] = calloc(ix->nvalues[f], sizeof(uint32_t))))
+				return -1;
+			ix->memory += ix->nvalues[f] * sizeof(uint32_t);
+		}
+		for (size_t k = 0; k < ix->nteams; k++) {
+			const struct sx_team *t = &ix->teams[k];
+			if (l < DIR_ALL && !t->active)
+				continue;
+			ix->listed[l]++;
+			for (int f = 0; f < NFACETS; f++)
+				if (t->value[f] && t->vis[f] <= l)
+					ix->listed_counts[l][f][t->value[f]]++;
+		}
+	}
+	return 0;
+}
+
 static int build(struct db *db, struct search_index *ix)
 {
 	static const char version_sql[] = "SELECT version FROM search_version";
@@ -547,7 +572,7 @@ static int build(struct db *db, struct search_index *ix)
 	ix->text = buf_detach(&arena, NULL);
 	ix->memory += ix->text_len + ix->nteams * (sizeof(*ix->teams) + sizeof(*ix->by_rank) + sizeof(*ix->starts));
 	if (!ix->text || postings_build(ix, COVER_ALL, &ix->all) < 0 ||
-	    postings_build(ix, COVER_NAMES, &ix->names) < 0)
+	    postings_build(ix, COVER_NAMES, &ix->names) < 0 || count_listed(ix) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -584,6 +609,9 @@ void search_index_free(struct search_index *ix)
 			free(ix->values[f][i]);
 		free(ix->values[f]);
 	}
+	for (int l = 0; l <= DIR_ALL; l++)
+		for (int f = 0; f < NFACETS; f++)
+			free(ix->listed_counts[l][f]);
 	free(ix->teams);
 	free(ix->by_rank);
 	free(ix->starts);
@@ -878,6 +906,40 @@ static void smallest(uint64_t *keys, size_t n, size_t k)
 	qsort(keys, n, sizeof(*keys), cmp_u64);
 }
 
+static void emit_facets(const struct search_index *ix, uint32_t *const counts[NFACETS],
+                        void (*facet)(const struct team_facet *f, void *arg), void *arg)
+{
+	for (int f = 0; f < NFACETS && facet; f++) {
+		for (size_t v = 1; v < ix->nvalues[f]; v++) {
+			if (!counts[f][v])
+				continue;
+			struct team_facet tf = {facet_names[f], ix->values[f][v], counts[f][v]};
+			facet(&tf, arg);
+		}
+	}
+}
+
+/* No text, no filter: every team listed at LEVEL, by name, counted when
+ * the index was built. */
+static int list_everything(const struct search_index *ix, enum dir_level level, size_t from, size_t want, int64_t *ids,
+                           void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total)
+{
+	*total = (int64_t)ix->listed[level];
+	emit_facets(ix, ix->listed_counts[level], facet, arg);
+	int n = 0;
+	for (size_t rank = 0; rank < ix->nteams && (size_t)n < want; rank++) {
+		const struct sx_team *t = &ix->teams[ix->by_rank[rank]];
+		if (level < DIR_ALL && !t->active)
+			continue;
+		if (from) {
+			from--;
+			continue;
+		}
+		ids[n++] = t->id;
+	}
+	return n;
+}
+
 int search_index_query(const struct search_index *ix, const struct team_query *q, enum dir_level level,
                        int64_t *ids, int max, void (*facet)(const struct team_facet *f, void *arg), void *arg,
                        int64_t *total)
@@ -911,6 +973,11 @@ int search_index_query(const struct search_index *ix, const struct team_query *q
 	bool none = control;
 	for (int f = 0; f < NFACETS; f++)
 		none |= r.want[f] < 0;
+	size_t from = q->offset > 0 ? (size_t)q->offset : 0, want = q->limit < max ? (size_t)q->limit : (size_t)max;
+	if (!none && nchars == 0 && !r.want[0] && !r.want[1] && !r.want[2] && !r.want[3]) {
+		n = list_everything(ix, level, from, want, ids, facet, arg, total);
+		goto out;
+	}
 	if (none)
 		;   /* a filter no team matches, or text no query carries */
 	else if (nchars == 0)
@@ -923,15 +990,7 @@ int search_index_query(const struct search_index *ix, const struct team_query *q
 	if (r.failed)
 		goto out;
 	*total = (int64_t)r.nkeys;
-	for (int f = 0; f < NFACETS && facet; f++) {
-		for (size_t v = 1; v < ix->nvalues[f]; v++) {
-			if (!r.counts[f][v])
-				continue;
-			struct team_facet tf = {facet_names[f], ix->values[f][v], r.counts[f][v]};
-			facet(&tf, arg);
-		}
-	}
-	size_t from = q->offset > 0 ? (size_t)q->offset : 0, want = q->limit < max ? (size_t)q->limit : (size_t)max;
+	emit_facets(ix, r.counts, facet, arg);
 	n = 0;
 	if (from < r.nkeys && want > 0) {
 		size_t upto = from + want < r.nkeys ? from + want : r.nkeys;
