@@ -35,6 +35,7 @@ enum action {
 	ACT_DIRECTORY_READ,  /* the team directory: each field then by its visibility */
 	ACT_DIRECTORY_WRITE, /* edit a team record: its own team admins, or the secretariat */
 	ACT_DIRECTORY_CREATE,/* create a team record (the secretariat) */
+	ACT_DIRECTORY_SNAPSHOT,/* download the offline snapshot: the members-visible directory */
 	ACT__COUNT
 };
 

@@ -51,8 +51,14 @@ struct cli_progress {
 };
 /* A backup_progress_fn (db/backup.h); ARG is a struct cli_progress. */
 void cli_progress(void *arg, int done, int total);
+/* The same for other things than pages: "LABEL: 12/50 UNIT (24%)". */
+void cli_progress_of(struct cli_progress *p, const char *unit, int done, int total);
 /* End the line a copy that failed half way left open. */
 void cli_progress_end(struct cli_progress *p);
+/* Progress of a walk over TOTAL things called UNIT ("teams"): on a
+ * terminal, "LABEL: 1234/5678 teams (21%)" updated in place about once a
+ * percent; nothing otherwise. End it with cli_progress_end. */
+void cli_progress_count(struct cli_progress *p, const char *unit, int64_t done, int64_t total);
 /* True when S is non-empty UTF-8 text of at most MAX_CHARS characters
  * without control characters (for names and addresses given as flags). */
 bool cli_text_ok(const char *s, size_t max_chars);

@@ -123,11 +123,15 @@ bool cli_interactive(void)
 
 void cli_progress(void *arg, int done, int total)
 {
-	struct cli_progress *p = arg;
+	cli_progress_of(arg, "pages", done, total);
+}
+
+void cli_progress_of(struct cli_progress *p, const char *unit, int done, int total)
+{
 	if (!cli_interactive())
 		return;
 	int pct = total > 0 ? (int)((int64_t)done * 100 / total) : 100;
-	fprintf(stderr, "\r%s: %d/%d pages (%d%%)\033[K", p->label, done, total, pct);
+	fprintf(stderr, "\r%s: %d/%d %s (%d%%)\033[K", p->label, done, total, unit, pct);
 	p->open = done < total;
 	if (!p->open)
 		fputc('\n', stderr);
@@ -138,6 +142,16 @@ void cli_progress_end(struct cli_progress *p)
 	if (p->open)
 		fputc('\n', stderr);
 	p->open = false;
+}
+
+void cli_progress_count(struct cli_progress *p, const char *unit, int64_t done, int64_t total)
+{
+	int64_t step = total > 100 ? total / 100 : 1;
+	if (!cli_interactive() || (done % step != 0 && done != total))
+		return;
+	int pct = total > 0 ? (int)(done * 100 / total) : 100;
+	fprintf(stderr, "\r%s: %lld/%lld %s (%d%%)\033[K", p->label, (long long)done, (long long)total, unit, pct);
+	p->open = true;
 }
 
 bool cli_text_ok(const char *s, size_t max_chars)

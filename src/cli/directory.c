@@ -6,9 +6,19 @@
 #include "cli/cli.h"
 
 static int directory_cmd(int argc, char **argv);
+extern const struct cli_cmd cli_directory_import;
+
+extern const struct cli_cmd cli_directory_export, cli_directory_snapshot, cli_directory_verify,
+	cli_directory_pubkey, cli_directory_remind;
 
 /* The subcommands, each a struct cli_cmd of its own ("directory NAME"). */
 static const struct cli_cmd *const directory_subcommands[] = {
+	&cli_directory_remind,
+	&cli_directory_export,
+	&cli_directory_snapshot,
+	&cli_directory_verify,
+	&cli_directory_pubkey,
+	&cli_directory_import,
 	NULL,
 };
 

@@ -8,6 +8,7 @@
 #include "directory/lookup.h"
 #include "directory/search_service.h"
 #include "directory/pgpkey.h"
+#include "directory/snapshot_service.h"
 #include "directory/team.h"
 #include "http/server.h"
 #include "web/render.h"
@@ -103,7 +104,15 @@ static int serve_run(int argc, char **argv)
 		web_free();
 		return 1;
 	}
+	if (snapshot_service_start(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa serve: %s\n", err);
+		search_service_stop();
+		lookup_stop();
+		web_free();
+		return 1;
+	}
 	int rc = srv_run(&cfg);
+	snapshot_service_stop();
 	search_service_stop();
 	lookup_stop();
 	web_free();

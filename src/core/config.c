@@ -25,6 +25,10 @@ void config_defaults(struct config *c)
 	snprintf(c->mail_from, sizeof(c->mail_from), "shisa@localhost");
 	c->jobs_retry_base_s = 30;
 	c->confirm_months = 4;
+	c->reminder_lead_days = 14;
+	c->reminder_repeat_days = 14;
+	c->reminder_max = 4;
+	c->securitytxt_expires_days = 364;
 	snprintf(c->instance_name, sizeof(c->instance_name), "shisa");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }
@@ -69,6 +73,12 @@ static const struct setting settings[] = {
 	S("mail_from", mail_from),
 	I("jobs_retry_base", jobs_retry_base_s, 1, 86400),
 	I("confirm_months", confirm_months, 1, 24),
+	I("reminder_lead_days", reminder_lead_days, 0, 180),
+	I("reminder_repeat_days", reminder_repeat_days, 1, 365),
+	I("reminder_max", reminder_max, 0, 20),
+	S("bounce_address", bounce_address),
+	/* RFC 9116 recommends less than a year. */
+	I("securitytxt_expires_days", securitytxt_expires_days, 1, 364),
 	S("instance_name", instance_name),
 	S("log_level", log_level),
 };

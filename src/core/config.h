@@ -31,6 +31,11 @@ struct config {
 	char mail_from[254];
 	int jobs_retry_base_s;
 	int confirm_months;        /* teams re-confirm their directory record this often */      /* first retry delay; doubles each attempt */
+	int reminder_lead_days;    /* the first confirmation reminder this many days before a record is due */
+	int reminder_repeat_days;  /* then again this often while it stays unconfirmed */
+	int reminder_max;          /* at most this many reminders per due record; 0: none */
+	char bounce_address[254];  /* envelope sender of outgoing mail (where DSNs go); "" = mail_from */
+	int securitytxt_expires_days; /* a team's security.txt expires this many days after it is made */
 	char instance_name[128];
 	char log_level[8];
 };

@@ -2,10 +2,13 @@
 #include "directory/changed.h"
 #include "directory/lookup.h"
 #include "directory/search_service.h"
+#include "directory/snapshot_service.h"
 
 void directory_changed(unsigned what)
 {
 	search_service_changed();
 	if (what & DIR_CHANGED_RULES)
 		lookup_changed();
+	if (what & (DIR_CHANGED_RECORD | DIR_CHANGED_RULES))
+		snapshot_changed();
 }

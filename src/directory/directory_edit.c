@@ -92,12 +92,35 @@ static void team_patch(struct ctx *c)
 	reply_team(c, 200, t.id);
 }
 
-static bool slug_ok(const char *s)
+enum err dir_create_team(struct ctx *c, int64_t *id, char *slug_out)
 {
-	size_t n = strlen(s);
-	if (n < 2 || n > TEAM_SLUG_MAX || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+	const char *slug = input_text(c, "slug", true, TEAM_SLUG_MAX, false);
+	const char *name = input_text(c, "name_en", true, TEAM_TEXT_MAX, false);
+	int64_t org_id = input_int(c, "org_id", 0, 1, INT64_MAX);
+	if (slug && !team_slug_valid(slug))
+		ctx_field_error(c, "slug", "dir.bad_slug");
+	if (slug && team_slug_reserved(slug))
+		ctx_field_error(c, "slug", "dir.slug_reserved");
+	struct org o;
+	if (org_id && org_get(c->db, org_id, &o) != 1)
+		ctx_field_error(c, "org_id", "admin.org_unknown");
+	if (!input_ok(c))
+		return ERR_VALIDATION;
+	if (db_begin(c->db) < 0)
+		return ERR_INTERNAL;
+	int rc = team_create(c->db, org_id, slug, name, clock_now(), id);
+	if (rc == 0) {
+		db_rollback(c->db);
+		ctx_field_error(c, org_id ? "org_id" : "slug", "dir.team_exists");
+		return ERR_CONFLICT;
+	}
+	if (rc < 0 || ctx_audit(c, "team.create", "team", *id, slug) < 0 || db_commit(c->db) < 0) {
+		db_rollback(c->db);
+		return ERR_INTERNAL;
+	}
+	directory_changed(DIR_CHANGED_RECORD);
+	snprintf(slug_out, TEAM_SLUG_MAX + 1, "%s", slug);
+	return ERR_OK;
 }
 
 static void team_post(struct ctx *c)
@@ -105,36 +128,13 @@ static void team_post(struct ctx *c)
 	static const char *const allowed[] = {"slug", "name_en", "org_id", NULL};
 	if (!input_json(c, allowed))
 		return;
-	const char *slug = input_text(c, "slug", true, TEAM_SLUG_MAX, false);
-	const char *name = input_text(c, "name_en", true, TEAM_TEXT_MAX, false);
-	int64_t org_id = input_int(c, "org_id", 0, 1, INT64_MAX);
-	if (slug && !slug_ok(slug))
-		ctx_field_error(c, "slug", "dir.bad_slug");
-	struct org o;
-	if (org_id && org_get(c->db, org_id, &o) != 1)
-		ctx_field_error(c, "org_id", "admin.org_unknown");
-	if (!input_ok(c)) {
-		http_error(c, ERR_VALIDATION, NULL);
-		return;
-	}
 	int64_t id = 0;
-	if (db_begin(c->db) < 0) {
-		http_error(c, ERR_INTERNAL, NULL);
+	char slug[TEAM_SLUG_MAX + 1];
+	enum err e = dir_create_team(c, &id, slug);
+	if (e != ERR_OK) {
+		http_error(c, e, NULL);
 		return;
 	}
-	int rc = team_create(c->db, org_id, slug, name, clock_now(), &id);
-	if (rc == 0) {
-		db_rollback(c->db);
-		ctx_field_error(c, org_id ? "org_id" : "slug", "dir.team_exists");
-		http_error(c, ERR_CONFLICT, NULL);
-		return;
-	}
-	if (rc < 0 || ctx_audit(c, "team.create", "team", id, slug) < 0 || db_commit(c->db) < 0) {
-		db_rollback(c->db);
-		http_error(c, ERR_INTERNAL, NULL);
-		return;
-	}
-	directory_changed(DIR_CHANGED_RECORD);
 	char loc[128];
 	snprintf(loc, sizeof(loc), "/api/v1/teams/%s", slug);
 	http_header(c, "location", loc);

@@ -6,8 +6,11 @@
 #include <string.h>
 #include "core/json_writer.h"
 #include "core/clock.h"
+#include "directory/bounce.h"
 #include "directory/directory_http.h"
 #include "directory/export.h"
+#include "directory/securitytxt.h"
+#include "directory/snapshot_http.h"
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -155,7 +158,7 @@ static void directory_page(struct ctx *c)
 	const char *vars[] = {"total", totals, NULL};
 	struct buf line;
 	buf_init(&line, 256);
-	i18n_fill(&line, ctx_t(c, "dir.results"), vars);
+	i18n_fill(&line, ctx_t(c, total == 1 ? "dir.results_one" : "dir.results"), vars);
 	json_t *d = json_pack("{s:s,s:o,s:o,s:s,s:s,s:b,s:b}", "title", ctx_t(c, "dir.title"), "items", ps.items,
 	                      "facets", ps.facets, "q", q.q ? q.q : "", "results_line", line.data ? line.data : "",
 	                      "sort_name", q.by_name && q.q, "has_q", q.q != NULL);
@@ -165,6 +168,7 @@ static void directory_page(struct ctx *c)
 	if (q.offset > 0)
 		json_object_set_new(d, "prev_url", page_link(c, q.offset > 50 ? q.offset - 50 : 0));
 	json_object_set_new(d, "members_view", json_boolean(ps.level >= DIR_MEMBERS));
+	snapshot_page_box(c, d);
 	http_page(c, 200, "directory.html", d);
 }
 
@@ -210,6 +214,17 @@ static void team_page(struct ctx *c)
 	}
 	label_rows(c, json_object_get(v, "contacts"), "kind", "dir.contact.");
 	label_rows(c, json_object_get(v, "people"), "role", "dir.role.");
+	label_rows(c, json_object_get(v, "constituency"), "kind", "dir.rule.");
+	/* When the record was last confirmed, in the reader's time zone. */
+	int64_t verified;
+	const char *lv = json_string_value(json_object_get(v, "last_verified"));
+	if (lv && clock_parse_iso_utc(lv, &verified) == 0) {
+		char when[48];
+		clock_local(verified, c->user_tz, when, sizeof(when));
+		json_object_set_new(v, "last_verified_text", json_string(when));
+	}
+	/* Bouncing addresses are flagged for those who can correct them. */
+	int bounced = level == DIR_ALL ? bounce_mark_record(c->db, t.id, v, c->user_tz) : 0;
 	/* Texts as a list in the order of the record's sections. */
 	json_t *texts = json_array(), *body;
 	const char *section;
@@ -218,9 +233,13 @@ static void team_page(struct ctx *c)
 		                                       in_lang(c, body)));
 	bool can_confirm = policy_allows(&c->actor, ACT_DIRECTORY_WRITE,
 	                                 &(struct policy_object){.org_id = t.org_id ? t.org_id : -1});
-	json_t *d = json_pack("{s:s,s:o,s:o,s:b,s:b,s:b}", "title", json_string_value(json_object_get(v, "display_name")),
+	json_t *d = json_pack("{s:s,s:o,s:o,s:b,s:b,s:b,s:b}", "title", json_string_value(json_object_get(v, "display_name")),
 	                      "team", v, "texts", texts, "public_view", level == DIR_PUBLIC, "can_confirm", can_confirm,
-	                      "confirmed", form_get(&c->query, "confirmed") != NULL);
+	                      "confirmed", form_get(&c->query, "confirmed") != NULL, "saved",
+	                      can_confirm && form_get(&c->query, "saved") != NULL);
+	json_object_set_new(d, "bounce_notice", json_boolean(bounced > 0));
+	if (can_confirm)
+		json_object_set_new(d, "securitytxt", securitytxt_publish_steps(v));
 	http_page(c, 200, "team.html", d);
 }
 

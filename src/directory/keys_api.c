@@ -1,8 +1,9 @@
-/* A team's OpenPGP keys over the JSON API: add one pasted ASCII-armored
- * public key (read with gpgme on the worker pool: it starts gpg), or
- * remove one by fingerprint. Expired and soon-expiring keys are flagged in
- * every output ("status"), and invalid keys are refused with a reason. */
-#include <jansson.h>
+/* A team's OpenPGP keys: add one pasted ASCII-armored public key (read
+ * with gpgme on the worker pool: it starts gpg), or remove one by
+ * fingerprint. The API routes are here; dir_key_add and dir_key_remove do
+ * the work for them and for the edit page's forms alike. Expired and
+ * soon-expiring keys are flagged in every output ("status"), and invalid
+ * keys are refused with a reason. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "directory/directory_http.h"
 #include "directory/pgpkey.h"
 #include "directory/team.h"
+#include "directory/team_store.h"
 #include "http/input.h"
 #include "http/respond.h"
 #include "http/worker.h"
@@ -37,12 +39,13 @@ struct key_job {
 	int rc;
 	struct pgpkey_info info;
 	char err[256];
+	enum visibility vis;
+	dir_key_done_fn done;
 };
 
 static void key_job_free(struct key_job *j)
 {
-	if (j->rc == PGPKEY_OK)
-		pgpkey_info_release(&j->info);
+	pgpkey_info_release(&j->info);
 	free(j->armored);
 	free(j);
 }
@@ -53,90 +56,98 @@ static void key_work(void *arg)
 	j->rc = pgpkey_parse(j->armored, j->len, j->now, &j->info, j->err, sizeof(j->err));
 }
 
-static char *uids_json(const struct pgpkey_info *info)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < info->n_uids; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", info->uids[i].name, "email",
-		                                   info->uids[i].email, "comment", info->uids[i].comment));
-	char *s = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return s;
-}
-
+/* Back on the loop: the team may have changed hands while gpg ran, so
+ * whether the actor may edit it is asked again. */
 static void key_done(struct ctx *c, void *arg)
 {
-	static const char ins[] =
-		"INSERT INTO team_keys (team_id, fingerprint, algo, created, expires, uids, armored, visibility)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	struct key_job *j = arg;
-	if (!c) {
-		key_job_free(j);
-		return;
-	}
 	struct team t;
-	if (!dir_editable_team(c, &t)) {
+	if (!c || !dir_editable_team(c, &t)) {
 		key_job_free(j);
 		return;
 	}
+	struct dir_key_result r = {.err = ERR_OK, .info = &j->info, .vis = j->vis};
 	if (j->rc != PGPKEY_OK) {
 		ctx_field_error(c, "armored", err_keys[j->rc < PGPKEY_E__COUNT ? j->rc : PGPKEY_E_INTERNAL]);
-		http_error(c, j->rc == PGPKEY_E_INTERNAL ? ERR_INTERNAL : ERR_VALIDATION, NULL);
-		key_job_free(j);
-		return;
-	}
-	enum visibility vis = VIS_PUBLIC;
-	const char *v = input_text(c, "visibility", false, 20, false);
-	if (v && visibility_parse(v, &vis) < 0) {
-		ctx_field_error(c, "visibility", "field.bad_choice");
-		http_error(c, ERR_VALIDATION, NULL);
-		key_job_free(j);
-		return;
-	}
-	char algo[48], *uids = uids_json(&j->info);
-	snprintf(algo, sizeof(algo), "%s", j->info.algo);
-	int rc = db_begin(c->db);
-	sqlite3_stmt *st = rc == 0 ? db_stmt(c->db, ins) : NULL;
-	if (st) {
-		sqlite3_bind_int64(st, 1, t.id);
-		sqlite3_bind_text(st, 2, j->info.fpr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, algo, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, j->info.created);
-		sqlite3_bind_int64(st, 5, j->info.expires);
-		sqlite3_bind_text(st, 6, uids ? uids : "[]", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, j->info.armored, (int)j->info.armored_len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, visibility_name(vis), -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-	}
-	free(uids);
-	if (st && rc == SQLITE_CONSTRAINT_UNIQUE) {
-		db_rollback(c->db);
-		ctx_field_error(c, "armored", "dir.key.duplicate");
-		http_error(c, ERR_CONFLICT, NULL);
-	} else if (!st || rc != SQLITE_DONE || ctx_audit(c, "team.key_add", "team", t.id, j->info.fpr) < 0 ||
-	           db_commit(c->db) < 0) {
-		db_rollback(c->db);
-		http_error(c, ERR_INTERNAL, NULL);
+		r.err = j->rc == PGPKEY_E_INTERNAL ? ERR_INTERNAL : ERR_VALIDATION;
+	} else if (db_begin(c->db) < 0) {
+		r.err = ERR_INTERNAL;
 	} else {
-		directory_changed(DIR_CHANGED_RECORD);
-		struct buf b;
-		struct jw w;
-		buf_init(&b, 1 << 20);
-		jw_init(&w, &b);
-		jw_obj_begin(&w);
-		jw_kstr(&w, "fingerprint", j->info.fpr);
-		jw_kstr(&w, "algo", algo);
-		jw_kint(&w, "created", j->info.created);
-		jw_kint(&w, "expires", j->info.expires);
-		jw_kstr(&w, "status", pgpkey_status_name(j->info.status));
-		jw_kbool(&w, "can_encrypt", j->info.can_encrypt);
-		jw_kstr(&w, "visibility", visibility_name(vis));
-		jw_obj_end(&w);
-		http_json(c, 201, &b);
-		buf_release(&b);
+		int rc = team_key_add(c->db, t.id, &j->info, j->vis);
+		if (rc == 0) {
+			db_rollback(c->db);
+			ctx_field_error(c, "armored", "dir.key.duplicate");
+			r.err = ERR_CONFLICT;
+		} else if (rc < 0 || ctx_audit(c, "team.key_add", "team", t.id, j->info.fpr) < 0 || db_commit(c->db) < 0) {
+			db_rollback(c->db);
+			r.err = ERR_INTERNAL;
+		} else {
+			directory_changed(DIR_CHANGED_RECORD);
+		}
 	}
+	j->done(c, &t, &r);
 	key_job_free(j);
+}
+
+int dir_key_add(struct ctx *c, const char *armored, enum visibility vis, dir_key_done_fn done)
+{
+	struct key_job *j = calloc(1, sizeof(*j));
+	if (!j || !(j->armored = strdup(armored))) {
+		free(j);
+		return -1;
+	}
+	j->len = strlen(armored);
+	j->now = clock_now();
+	j->vis = vis;
+	j->done = done;
+	if (worker_submit(c, key_work, key_done, j) < 0) {
+		key_job_free(j);
+		return -1;
+	}
+	return 0;
+}
+
+enum err dir_key_remove(struct ctx *c, const struct team *t, const char *fpr)
+{
+	if (db_begin(c->db) < 0)
+		return ERR_INTERNAL;
+	int rc = team_key_remove(c->db, t->id, fpr);
+	if (rc == 0) {
+		db_rollback(c->db);
+		return ERR_NOT_FOUND;
+	}
+	if (rc < 0 || ctx_audit(c, "team.key_remove", "team", t->id, fpr) < 0 || db_commit(c->db) < 0) {
+		db_rollback(c->db);
+		return ERR_INTERNAL;
+	}
+	directory_changed(DIR_CHANGED_RECORD);
+	return ERR_OK;
+}
+
+/* ---- the API ---- */
+
+static void key_added(struct ctx *c, const struct team *t, const struct dir_key_result *r)
+{
+	(void)t;
+	if (r->err != ERR_OK) {
+		http_error(c, r->err, NULL);
+		return;
+	}
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 1 << 20);
+	jw_init(&w, &b);
+	jw_obj_begin(&w);
+	jw_kstr(&w, "fingerprint", r->info->fpr);
+	jw_kstr(&w, "algo", r->info->algo);
+	jw_kint(&w, "created", r->info->created);
+	jw_kint(&w, "expires", r->info->expires);
+	jw_kstr(&w, "status", pgpkey_status_name(r->info->status));
+	jw_kbool(&w, "can_encrypt", r->info->can_encrypt);
+	jw_kstr(&w, "visibility", visibility_name(r->vis));
+	jw_obj_end(&w);
+	http_json(c, 201, &b);
+	buf_release(&b);
 }
 
 static void key_add(struct ctx *c)
@@ -146,49 +157,28 @@ static void key_add(struct ctx *c)
 	if (!dir_editable_team(c, &t) || !input_json(c, allowed))
 		return;
 	const char *armored = input_secret(c, "armored", true);
+	const char *v = input_text(c, "visibility", false, 20, false);
+	enum visibility vis = VIS_PUBLIC;
+	if (v && visibility_parse(v, &vis) < 0)
+		ctx_field_error(c, "visibility", "field.bad_choice");
 	if (!input_ok(c)) {
 		http_error(c, ERR_VALIDATION, NULL);
 		return;
 	}
-	struct key_job *j = calloc(1, sizeof(*j));
-	j->len = strlen(armored);
-	j->armored = strdup(armored);
-	j->now = clock_now();
-	if (worker_submit(c, key_work, key_done, j) < 0) {
-		key_job_free(j);
+	if (dir_key_add(c, armored, vis, key_added) < 0)
 		http_error(c, ERR_UNAVAILABLE, NULL);
-	}
 }
 
 static void key_remove(struct ctx *c)
 {
-	static const char del[] = "DELETE FROM team_keys WHERE team_id = ? AND fingerprint = ? RETURNING id";
 	struct team t;
 	if (!dir_editable_team(c, &t))
 		return;
-	const char *fpr = ctx_param(c, "fingerprint");
-	if (db_begin(c->db) < 0) {
-		http_error(c, ERR_INTERNAL, NULL);
-		return;
-	}
-	sqlite3_stmt *st = db_stmt(c->db, del);
-	int rc = SQLITE_ERROR;
-	if (st) {
-		sqlite3_bind_int64(st, 1, t.id);
-		sqlite3_bind_text(st, 2, fpr, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-	}
-	if (rc == SQLITE_DONE) {
-		db_rollback(c->db);
-		http_error(c, ERR_NOT_FOUND, NULL);
-	} else if (rc != SQLITE_ROW || ctx_audit(c, "team.key_remove", "team", t.id, fpr) < 0 || db_commit(c->db) < 0) {
-		db_rollback(c->db);
-		http_error(c, ERR_INTERNAL, NULL);
-	} else {
-		directory_changed(DIR_CHANGED_RECORD);
+	enum err e = dir_key_remove(c, &t, ctx_param(c, "fingerprint"));
+	if (e != ERR_OK)
+		http_error(c, e, NULL);
+	else
 		http_send(c, 204, "application/json; charset=utf-8", "", 0);
-	}
 }
 
 const struct route key_routes[] = {

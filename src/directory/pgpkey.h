@@ -100,4 +100,22 @@ void pgpkey_info_release(struct pgpkey_info *info);
 /* "ok", "expiring", "expired", "revoked": stable names to store or send. */
 const char *pgpkey_status_name(enum pgpkey_status status);
 
+/* What checking a clear-signed text found. */
+enum pgpkey_sig {
+	PGPKEY_SIG_GOOD,        /* signed by one of the given keys, and the text is as signed */
+	PGPKEY_SIG_BAD,         /* the signature does not match the text */
+	PGPKEY_SIG_UNKNOWN_KEY, /* signed by none of the given keys */
+	PGPKEY_SIG_ERROR,       /* anything else: no signature gpg could read, an expired or
+	                         * revoked key, gpg could not be run (ERR says which) */
+};
+
+/* Check the OpenPGP clear-signed text (RFC 4880 7: "BEGIN PGP SIGNED
+ * MESSAGE" to "END PGP SIGNATURE"; LEN bytes at SIGNED) against the
+ * NKEYS ASCII-armored public keys KEYS only, in a throw-away GnuPG home
+ * like pgpkey_parse's. On PGPKEY_SIG_GOOD, FPR gets the fingerprint of
+ * the signing key's primary key. Returns an enum pgpkey_sig, with an
+ * English sentence in ERR for PGPKEY_SIG_ERROR. Thread-safe. */
+int pgpkey_verify_clearsigned(const char *signed_text, size_t len, const char *const keys[], size_t nkeys,
+			      char fpr[65], char *err, size_t errlen);
+
 #endif

@@ -92,7 +92,7 @@ static inline uint32_t bucket4(const struct rindex *ix, uint32_t ref, uint32_t a
 	uint16_t x = (uint16_t)a;
 	for (unsigned half = RINDEX_BUCKET_MAX / 2; half; half /= 2) {
 		unsigned j = i + half, in = j < cnt;
-		i = in & (k[in ? j : 0] <= x) ? j : i;
+		i = (in & (k[in ? j : 0] <= x)) ? j : i;
 	}
 	uint32_t v;
 	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * i, sizeof(v));
@@ -105,7 +105,7 @@ static inline uint32_t bucket6(const struct rindex *ix, uint32_t ref, rindex_u12
 	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
 	for (unsigned half = RINDEX_BUCKET_MAX / 2; half; half /= 2) {
 		unsigned j = i + half, in = j < cnt, jj = in ? j : 0;
-		i = in & (((rindex_u128)k[2 * jj] << 64 | k[2 * jj + 1]) <= a) ? j : i;
+		i = (in & (((rindex_u128)k[2 * jj] << 64 | k[2 * jj + 1]) <= a)) ? j : i;
 	}
 	uint32_t v;
 	memcpy(&v, (const char *)(k + 2 * cnt) + 4 * i, sizeof(v));

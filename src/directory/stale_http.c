@@ -1,61 +1,77 @@
-/* The secretariat's "stale records" view: teams that have not confirmed
- * their record within confirm_months, and OpenPGP keys that have expired
- * or expire within 30 days, so someone can chase them before an incident
- * finds the directory out of date. */
+/* The secretariat's "stale records" view, as a page and over the API:
+ * teams that have not confirmed their record within confirm_months (and
+ * the reminders they were sent), OpenPGP keys that have expired or expire
+ * within 30 days, and addresses that bounce, so someone can chase them
+ * before an incident finds the directory out of date. The lists come from
+ * stale.c. */
 #include <stdio.h>
 #include "core/clock.h"
 #include "directory/directory_http.h"
-#include "directory/team.h"
+#include "directory/stale.h"
 #include "http/respond.h"
+
+/* The team's name in the reader's language, else the other one. */
+static void display_names(struct ctx *c, json_t *list)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(list, i, row) {
+		json_t *name = json_object_get(row, "name");
+		const char *ja = json_string_value(json_object_get(name, "ja"));
+		const char *en = json_string_value(json_object_get(name, "en"));
+		json_object_set_new(row, "display_name", json_string(c->lang == LANG_JA && ja && *ja ? ja : en ? en : ""));
+	}
+}
+
+/* What each bounced address is used as, one line: contact labels, then
+ * people's names. */
+static void used_as(struct ctx *c, json_t *bounces)
+{
+	size_t i, k;
+	json_t *row, *v;
+	json_array_foreach(bounces, i, row) {
+		struct buf line;
+		buf_init(&line, 64u << 10);
+		json_array_foreach(json_object_get(row, "contacts"), k, v) {
+			char key[64];
+			snprintf(key, sizeof(key), "dir.contact.%s", json_string_value(v) ? json_string_value(v) : "");
+			buf_printf(&line, "%s%s", line.len ? ", " : "", i18n_has(key) ? ctx_t(c, key) : key);
+		}
+		json_array_foreach(json_object_get(row, "people"), k, v)
+			buf_printf(&line, "%s%s", line.len ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
+		json_object_set_new(row, "used_as", json_string(line.data ? line.data : ""));
+		buf_release(&line);
+	}
+}
 
 static void stale_page(struct ctx *c)
 {
-	static const char teams_sql[] =
-		"SELECT slug, name_en, name_ja, coalesce(last_verified, 0) FROM teams WHERE state = 'active'"
-		" ORDER BY coalesce(last_verified, 0), name_en LIMIT 1000";
-	static const char keys_sql[] =
-		"SELECT t.slug, t.name_en, k.fingerprint, k.expires FROM team_keys k JOIN teams t ON t.id = k.team_id"
-		" WHERE t.state = 'active' AND k.expires != 0 AND k.expires < ? ORDER BY k.expires LIMIT 1000";
-	int64_t now = clock_now();
-	json_t *teams = json_array(), *keys = json_array();
-	sqlite3_stmt *st = db_stmt(c->db, teams_sql);
-	int rc = st ? SQLITE_ROW : SQLITE_ERROR;
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t lv = sqlite3_column_int64(st, 3);
-		if (!team_overdue(lv, now))
-			continue;
-		char when[48] = "";
-		if (lv)
-			clock_local(lv, c->user_tz, when, sizeof(when));
-		json_array_append_new(teams, json_pack("{s:s,s:s,s:s,s:s}", "slug", db_col_text(st, 0), "name",
-		                                       db_col_text(st, c->lang == LANG_JA && *db_col_text(st, 2) ? 2 : 1),
-		                                       "last_verified", when, "never", lv ? "" : "1"));
-	}
-	if (st)
-		sqlite3_reset(st);
-	if (rc == SQLITE_DONE && (st = db_stmt(c->db, keys_sql))) {
-		sqlite3_bind_int64(st, 1, now + 30 * 86400);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t exp = sqlite3_column_int64(st, 3);
-			char when[48];
-			clock_local(exp, c->user_tz, when, sizeof(when));
-			json_array_append_new(keys, json_pack("{s:s,s:s,s:s,s:s,s:b}", "slug", db_col_text(st, 0), "name",
-			                                      db_col_text(st, 1), "fingerprint", db_col_text(st, 2), "expires",
-			                                      when, "expired", exp < now));
-		}
-		sqlite3_reset(st);
-	}
-	if (rc != SQLITE_DONE) {
-		json_decref(teams);
-		json_decref(keys);
+	json_t *r = stale_report(c->db, clock_now(), c->user_tz);
+	if (!r) {
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
-	http_page(c, 200, "admin_stale.html",
-	          json_pack("{s:s,s:o,s:o}", "title", ctx_t(c, "stale.title"), "teams", teams, "keys", keys));
+	display_names(c, json_object_get(r, "overdue"));
+	display_names(c, json_object_get(r, "keys"));
+	display_names(c, json_object_get(r, "bounces"));
+	used_as(c, json_object_get(r, "bounces"));
+	json_object_set_new(r, "title", json_string(ctx_t(c, "stale.title")));
+	http_page(c, 200, "admin_stale.html", r);
+}
+
+static void stale_api(struct ctx *c)
+{
+	json_t *r = stale_report(c->db, clock_now(), NULL);
+	if (!r) {
+		http_error(c, ERR_INTERNAL, NULL);
+		return;
+	}
+	http_json_value(c, 200, r);
+	json_decref(r);
 }
 
 const struct route stale_routes[] = {
 	{"GET", "/admin/stale", ACT_ORGS_READ, stale_page, 0},
+	{"GET", "/api/v1/directory/stale", ACT_ORGS_READ, stale_api, ROUTE_API},
 	{0},
 };

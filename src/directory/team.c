@@ -3,6 +3,7 @@
 #include <string.h>
 #include "core/buf.h"
 #include "core/clock.h"
+#include "directory/bounce.h"
 #include "directory/search_service.h"
 #include "directory/team.h"
 
@@ -50,8 +51,7 @@ void team_set_confirm_months(int months)
 
 bool team_overdue(int64_t last_verified, int64_t now)
 {
-	/* A month as the average Gregorian month: 30.436875 days. */
-	return last_verified <= 0 || now - last_verified > (int64_t)confirm_months * 2629746;
+	return last_verified <= 0 || now - last_verified > (int64_t)confirm_months * TEAM_MONTH_S;
 }
 
 int team_confirm(struct db *db, int64_t team_id, int64_t now)
@@ -63,7 +63,8 @@ int team_confirm(struct db *db, int64_t team_id, int64_t now)
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, team_id);
-	return db_run(db, st);
+	/* The team vouches for its addresses again: their bounces are forgotten. */
+	return db_run(db, st) < 0 ? -1 : bounce_clear_team(db, team_id);
 }
 
 const char *visibility_name(enum visibility v)
@@ -266,6 +267,22 @@ static int write_texts(struct db *db, int64_t team_id, enum dir_level level, str
 	jw_obj_end(w);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int team_text_visibility(struct db *db, int64_t team_id, const char *section, enum visibility *out)
+{
+	static const char sql[] = "SELECT visibility FROM team_visibility WHERE team_id = ? AND field = 'text.' || ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, team_id);
+	sqlite3_bind_text(st, 2, section, -1, SQLITE_STATIC);
+	*out = VIS_PUBLIC;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		visibility_parse(db_col_text(st, 0), out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 bool team_listed(const struct team *t, enum dir_level level)

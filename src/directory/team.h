@@ -40,6 +40,8 @@ struct team {
 	enum visibility vis[32];   /* effective visibility of team_fields[i] */
 };
 
+/* A month as the average Gregorian month (30.436875 days), in seconds. */
+#define TEAM_MONTH_S 2629746
 /* Records not confirmed for this many months are shown as overdue
  * (the server sets it from confirm_months at start; default 4). */
 void team_set_confirm_months(int months);
@@ -66,6 +68,9 @@ int team_load(struct db *db, const char *slug, int64_t id, struct team *t);
  * people, keys, constituency and texts; with SUMMARY only the fields a
  * list shows (names, country, region, sector, type, website). Return 0 or -1. */
 int team_write_json(struct db *db, const struct team *t, enum dir_level level, bool summary, struct jw *w);
+/* The visibility of TEAM_ID's text section SECTION ("overview"): the
+ * team's choice, else public. Return 0 or -1. */
+int team_text_visibility(struct db *db, int64_t team_id, const char *section, enum visibility *out);
 /* Whether a reader at LEVEL may see the team at all: suspended and
  * withdrawn teams are hidden from everyone but the team and the secretariat. */
 bool team_listed(const struct team *t, enum dir_level level);

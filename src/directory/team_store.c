@@ -1,8 +1,11 @@
 /* Writing team records; see team_store.h. One UPDATE sets any subset of
  * the scalar columns (a flag and a value per column), and each list is
  * replaced whole, so a change is one transaction of a few statements. */
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/buf.h"
+#include "directory/bounce.h"
 #include "directory/team_store.h"
 
 int team_field_col(size_t i)
@@ -11,6 +14,21 @@ int team_field_col(size_t i)
 	for (size_t k = 0; k < i && k < team_nfields; k++)
 		col += team_fields[k].col_ja ? 2 : 1;
 	return col;
+}
+
+bool team_slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > TEAM_SLUG_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+bool team_slug_reserved(const char *s)
+{
+	/* /api/v1/teams/export is the directory's export, /directory/new the
+	 * page that creates records: neither may be a team's address. */
+	return !strcmp(s, "export") || !strcmp(s, "new");
 }
 
 /* The teams row alone, without its search rows. */
@@ -234,6 +252,9 @@ int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int
 		return -1;
 	if (ch->rules_set && replace_rules(db, team_id, ch) < 0)
 		return -1;
+	/* An address the team no longer lists no longer bounces for it. */
+	if ((ch->contacts_set || ch->people_set) && bounce_prune_team(db, team_id) < 0)
+		return -1;
 	return team_search_refresh(db, team_id);
 }
 
@@ -292,4 +313,56 @@ out:
 	for (int l = 0; l <= DIR_ALL; l++)
 		buf_release(&body[l]);
 	return rc;
+}
+
+/* The key's user ids as the JSON array the uids column holds (malloc'd). */
+static char *uids_json(const struct pgpkey_info *info)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < info->n_uids; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", info->uids[i].name, "email",
+		                                   info->uids[i].email, "comment", info->uids[i].comment));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+int team_key_add(struct db *db, int64_t team_id, const struct pgpkey_info *info, enum visibility vis)
+{
+	static const char ins[] =
+		"INSERT INTO team_keys (team_id, fingerprint, algo, created, expires, uids, armored, visibility)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(db, ins);
+	char *uids = uids_json(info);
+	if (!st || !uids) {
+		free(uids);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, team_id);
+	sqlite3_bind_text(st, 2, info->fpr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, info->algo, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, info->created);
+	sqlite3_bind_int64(st, 5, info->expires);
+	sqlite3_bind_text(st, 6, uids, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, info->armored, (int)info->armored_len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, visibility_name(vis), -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	free(uids);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : -1;
+}
+
+int team_key_remove(struct db *db, int64_t team_id, const char *fpr)
+{
+	static const char del[] = "DELETE FROM team_keys WHERE team_id = ? AND fingerprint = ? RETURNING id";
+	sqlite3_stmt *st = db_stmt(db, del);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, team_id);
+	sqlite3_bind_text(st, 2, fpr, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

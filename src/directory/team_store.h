@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "db/db.h"
+#include "directory/pgpkey.h"
 #include "directory/team.h"
 
 #define TEAM_NCOLS 24              /* scalar columns, in team_fields order (two for bilingual fields) */
@@ -40,6 +41,12 @@ struct team_change {
 /* The first scalar column of team_fields[I] (the English one of a
  * bilingual field; the Japanese one follows). */
 int team_field_col(size_t i);
+/* Whether S may be a team's slug: 2 to TEAM_SLUG_MAX lowercase letters,
+ * digits and inner hyphens. */
+bool team_slug_valid(const char *s);
+/* Whether S is a valid slug that no team may have because an address of
+ * the directory itself uses it ("export", "new"). */
+bool team_slug_reserved(const char *s);
 /* Create a team for ORG_ID (0: none yet). 1 created (*ID set), 0 the slug
  * or the organisation already has one, -1 error. */
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id);
@@ -53,5 +60,12 @@ int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int
 /* Rebuild TEAM_ID's full-text rows, one per reader level, from what each
  * level may see. Return 0 or -1. */
 int team_search_refresh(struct db *db, int64_t team_id);
+
+/* Add the key INFO describes (pgpkey_parse's result) to TEAM_ID's record,
+ * shown to VIS. 1 added, 0 the record already has it, -1 error. */
+int team_key_add(struct db *db, int64_t team_id, const struct pgpkey_info *info, enum visibility vis);
+/* Remove the key with fingerprint FPR from TEAM_ID's record. 1 removed,
+ * 0 the record has no such key, -1 error. */
+int team_key_remove(struct db *db, int64_t team_id, const char *fpr);
 
 #endif

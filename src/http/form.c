@@ -62,14 +62,14 @@ static enum form_status add_field(struct form *out, const char *k, size_t kn, co
 	return FORM_OK;
 }
 
-static enum form_status parse_pairs(const char *s, size_t n, char sep, bool decode, struct form *out,
-                                    form_alloc_fn alloc, void *owner)
+static enum form_status parse_pairs(const char *s, size_t n, char sep, bool decode, size_t max_fields,
+                                    struct form *out, form_alloc_fn alloc, void *owner)
 {
 	out->n = 0;
 	out->fields = NULL;
 	size_t pieces = 1;
 	for (size_t k = 0; k < n; k++)
-		if (s[k] == sep && ++pieces > FORM_MAX_FIELDS)
+		if (s[k] == sep && ++pieces > max_fields)
 			return FORM_TOO_MANY;
 	if (n == 0)
 		return FORM_OK;
@@ -102,12 +102,17 @@ static enum form_status parse_pairs(const char *s, size_t n, char sep, bool deco
 
 enum form_status form_parse(const char *s, size_t n, struct form *out, form_alloc_fn alloc, void *owner)
 {
-	return parse_pairs(s, n, '&', true, out, alloc, owner);
+	return parse_pairs(s, n, '&', true, FORM_MAX_FIELDS, out, alloc, owner);
+}
+
+enum form_status form_parse_body(const char *s, size_t n, struct form *out, form_alloc_fn alloc, void *owner)
+{
+	return parse_pairs(s, n, '&', true, FORM_MAX_BODY_FIELDS, out, alloc, owner);
 }
 
 enum form_status form_parse_cookies(const char *s, size_t n, struct form *out, form_alloc_fn alloc, void *owner)
 {
-	return parse_pairs(s, n, ';', false, out, alloc, owner);
+	return parse_pairs(s, n, ';', false, FORM_MAX_FIELDS, out, alloc, owner);
 }
 
 const char *form_get(const struct form *f, const char *name)

@@ -8,6 +8,9 @@
 #include <stddef.h>
 
 #define FORM_MAX_FIELDS 256
+/* A posted form may have more: the team edit form has a few fields for
+ * each of up to 50 contacts and 50 people (the body size stays bounded). */
+#define FORM_MAX_BODY_FIELDS 1024
 
 struct form_field {
 	char *name;      /* decoded, NUL-terminated, valid UTF-8 */
@@ -27,13 +30,15 @@ enum form_status {
 	FORM_OK = 0,
 	FORM_BAD_ENCODING,   /* a '%' not followed by two hex digits */
 	FORM_BAD_UTF8,       /* decoded bytes are not UTF-8, or contain NUL */
-	FORM_TOO_MANY,       /* more than FORM_MAX_FIELDS fields */
+	FORM_TOO_MANY,       /* more fields than the limit (FORM_MAX_FIELDS, FORM_MAX_BODY_FIELDS) */
 	FORM_NO_MEMORY,
 };
 
 /* Parse "a=1&b=x%20y" (query string without '?', or a urlencoded body);
  * '+' means space. Empty pieces are skipped. */
 enum form_status form_parse(const char *s, size_t n, struct form *out, form_alloc_fn alloc, void *owner);
+/* The same for a request body, with up to FORM_MAX_BODY_FIELDS fields. */
+enum form_status form_parse_body(const char *s, size_t n, struct form *out, form_alloc_fn alloc, void *owner);
 /* Parse a Cookie header ("a=1; b=2"); values are not percent-decoded. */
 enum form_status form_parse_cookies(const char *s, size_t n, struct form *out, form_alloc_fn alloc, void *owner);
 

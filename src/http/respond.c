@@ -101,10 +101,12 @@ static void access_log(struct ctx *c)
 	       "actor", actor, "addr", c->client_addr, NULL);
 }
 
-void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+/* Status, headers and the access line of a response of LEN bytes; false
+ * when the request was already answered. */
+static bool begin_response(struct ctx *c, int status, const char *ctype, size_t len)
 {
 	if (c->responded)
-		return;
+		return false;
 	c->responded = true;
 	c->status = status;
 	h2o_req_t *req = c->req;
@@ -125,7 +127,26 @@ void http_send(struct ctx *c, int status, const char *ctype, const char *body, s
 	if (c->set_csrf_cookie)
 		http_cookie(c, COOKIE_CSRF, c->csrf, 0);
 	access_log(c);
-	h2o_send_inline(req, body, len);
+	return true;
+}
+
+void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+{
+	if (begin_response(c, status, ctype, len))
+		h2o_send_inline(c->req, body, len);
+}
+
+void http_send_pooled(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+{
+	static h2o_generator_t generator = {NULL, NULL};
+	if (!begin_response(c, status, ctype, len))
+		return;
+	h2o_iovec_t v = h2o_iovec_init(body, len);
+	h2o_start_response(c->req, &generator);
+	if (h2o_memis(c->req->method.base, c->req->method.len, H2O_STRLIT("HEAD")))
+		h2o_send(c->req, NULL, 0, H2O_SEND_STATE_FINAL);
+	else
+		h2o_send(c->req, &v, 1, H2O_SEND_STATE_FINAL);
 }
 
 void http_json(struct ctx *c, int status, const struct buf *b)

@@ -11,6 +11,10 @@
 
 /* Send BODY (copied) with STATUS and Content-Type CTYPE. */
 void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len);
+/* Send the LEN bytes at BODY without copying them: for large downloads.
+ * BODY must stay valid until the request's pool is cleared (tie its
+ * release to the pool with h2o_mem_alloc_shared). */
+void http_send_pooled(struct ctx *c, int status, const char *ctype, const char *body, size_t len);
 /* Send the JSON in B (a complete document). */
 void http_json(struct ctx *c, int status, const struct buf *b);
 /* Send a jansson value as the JSON body. */

@@ -345,7 +345,7 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 			http_error(c, ERR_UNSUPPORTED_MEDIA, "err.want_form");
 			return 0;
 		}
-		fs = form_parse(req->entity.base, req->entity.len, &c->form, pool_alloc, &req->pool);
+		fs = form_parse_body(req->entity.base, req->entity.len, &c->form, pool_alloc, &req->pool);
 		if (fs != FORM_OK) {
 			http_error(c, ERR_BAD_REQUEST, fs == FORM_TOO_MANY ? "err.too_many_fields" : "err.bad_form");
 			return 0;

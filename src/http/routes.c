@@ -5,6 +5,7 @@
 #include "audit/audit_http.h"
 #include "auth/auth_http.h"
 #include "directory/directory_http.h"
+#include "directory/snapshot_http.h"
 #include "http/router.h"
 #include "web/site.h"
 
@@ -16,11 +17,15 @@ const struct route *const route_tables[] = {
 	admin_routes,
 	admin_api_routes,
 	audit_routes,
+	export_routes,          /* before directory_api_routes: /api/v1/teams/export is not a {slug} */
 	directory_api_routes,
 	directory_edit_routes,
+	directory_form_routes,
 	directory_page_routes,
 	lookup_routes,
 	key_routes,
 	stale_routes,
+	snapshot_routes,
+	import_routes,
 	NULL,
 };

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "jobs/jobs.h"
+#include "jobs/periodic.h"
 #include "mail/outbox.h"
 
 #define LEASE_S 300
@@ -160,6 +161,9 @@ static void *runner_main(void *arg)
 			break;
 		int rc = jobs_run_one(&r->db, r->cfg);
 		if (rc == 1)
+			continue;
+		/* Idle: scheduled work, whose jobs then run at once. */
+		if (periodic_run_due(&r->db, r->cfg, clock_now()) > 0)
 			continue;
 		pthread_mutex_lock(&wake_lock);
 		if (!wake_pending && !r->stop) {

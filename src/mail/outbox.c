@@ -57,7 +57,9 @@ enum job_result mail_job_run(const struct config *cfg, const char *payload, char
 			.username = cfg->smtp_user[0] ? cfg->smtp_user : NULL, .password = cfg->smtp_password,
 			.timeout_ms = 30000,
 		};
-		int rc = smtp_send(&sc, cfg->mail_from, to, msg.data, msg.len, err, errlen);
+		/* Bounces go to the envelope sender: the bounce address, when one is set. */
+		const char *envelope_from = cfg->bounce_address[0] ? cfg->bounce_address : cfg->mail_from;
+		int rc = smtp_send(&sc, envelope_from, to, msg.data, msg.len, err, errlen);
 		res = rc == SMTP_SENT ? JOB_OK : rc == SMTP_TEMPFAIL ? JOB_RETRY : JOB_FAIL;
 	}
 	buf_release(&msg);

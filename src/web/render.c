@@ -105,14 +105,19 @@ static void url_component(struct buf *b, const char *s)
 }
 
 /* The current page in the other language: same path and query (filters,
- * page), with lang= replaced. */
+ * page), with lang= replaced. A page drawn in answer to a POST to a path
+ * that has no page of its own names its page in "page_path". */
 static void lang_switch_url(struct ctx *c, json_t *data)
 {
 	h2o_req_t *req = c->req;
 	size_t n = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	const char *page_path = json_string_value(json_object_get(data, "page_path"));
 	struct buf b;
 	buf_init(&b, 4096);
-	buf_add(&b, req->path.base, n < 1024 ? n : 1024);
+	if (page_path)
+		buf_adds(&b, page_path);
+	else
+		buf_add(&b, req->path.base, n < 1024 ? n : 1024);
 	buf_adds(&b, "?");
 	for (size_t i = 0; i < c->query.n; i++) {
 		if (!strcmp(c->query.fields[i].name, "lang"))

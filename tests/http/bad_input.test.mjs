@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { bytes, startServer, stopTest } from './harness.mjs';
-import { H, KiB, MiB, hostileChecks, noReflection, rawApiError } from './hostile.mjs';
+import { H, KiB, MiB, hostileChecks, noReflection, rawApiError, wrongTextContentTypes } from './hostile.mjs';
 import { csrfIn, setupSecretariat, sql } from './accounts.mjs';
 
 const srv = await startServer();
@@ -27,7 +27,7 @@ const made = await srv.request('/api/v1/me/tokens', {
 const bearer = { Authorization: `Bearer ${made.json.secret}` };
 sql(srv, "UPDATE api_tokens SET last_used_at = 9999999999; INSERT INTO teams (slug, name_en, created_at, updated_at) VALUES ('team-x', 'Team X', 0, 0)");
 const dbAtStart = srv.dbHash();
-const { cases, checkJsonRoute } = hostileChecks(srv);
+const { cases, checkJsonRoute, checkTextRoute } = hostileChecks(srv);
 
 // ---------------------------------------------------------------------------
 // Broken HTTP: request lines, versions, framing.
@@ -336,8 +336,37 @@ checkJsonRoute('POST', '/api/v1/users', { headers: bearer, validBody: '{"email":
 checkJsonRoute('POST', '/api/v1/orgs', { headers: bearer, validBody: '{"kind":"club"}' });
 checkJsonRoute('POST', '/api/v1/teams', { headers: bearer, validBody: '{"slug":"Not A Slug"}' });
 checkJsonRoute('PATCH', '/api/v1/teams/team-x', { headers: bearer, validBody: '{"country":"XX"}' });
+// The directory import takes whole files: Trusted Introducer's JSON, and
+// text (RFC 2350, security.txt, CSV) whose hostile forms are refused too.
+checkJsonRoute('POST', '/api/v1/teams/import?format=ti-json', { headers: bearer, validBody: '[{"official_name":1}]' });
+checkTextRoute('POST', '/api/v1/teams/import?format=rfc2350', { headers: bearer, contentType: 'text/plain',
+  validBody: '2.1 Name of the Team\n   Team\n2.3 Time Zone\n   JST\n',
+  wrongTypes: [...wrongTextContentTypes, 'text/csv'] });
+checkTextRoute('POST', '/api/v1/teams/import?format=securitytxt&team=team-x', { headers: bearer, contentType: 'text/plain',
+  validBody: 'Contact: mailto:not an address\n' });
+checkTextRoute('POST', '/api/v1/teams/import?format=csv', { headers: bearer, contentType: 'text/csv',
+  validBody: 'slug,country\nteam-x,XX\n', wrongTypes: wrongTextContentTypes.filter((t) => !/^text\/plain$/.test(t ?? '')) });
+// Without ?format= the format is guessed; the hostile bodies are refused all the same.
+checkTextRoute('POST', '/api/v1/teams/import', { headers: bearer, contentType: 'text/plain',
+  wrongTypes: [null, '', 'text/html', '*/*', 'text/plain; charset=utf-16'] });
 // A GET-only route must still read and refuse any body.
 checkJsonRoute('POST', '/api/v1/status', { expect: [405], why: 'GET-only route' });
+checkJsonRoute('POST', '/api/v1/directory/stale', { headers: bearer, expect: [405], why: 'GET-only route' });
+checkJsonRoute('POST', '/api/v1/teams/export', { expect: [405], why: 'GET-only route' });
+// The directory export's one parameter: anything but a scope the route
+// offers is a 400 naming "scope" (or the query string, when it cannot be read).
+cases('export scope', ['all', 'MEMBERS', '', 'public,members', "' OR 1=1 --", '<script>alert(1)</script>', '%00', '%ff%fe', '%zz', 'x'.repeat(4000)]
+  .map((q) => ({
+    name: `?scope=${q.slice(0, 30)}`,
+    send: `GET /api/v1/teams/export?scope=${/^%/.test(q) ? q : encodeURIComponent(q)} HTTP/1.1\r\n${H}\r\n`,
+    expect: [400],
+    check: (r) => {
+      const e = rawApiError(r);
+      assert.ok(e.fields?.scope || /query string/.test(e.message), JSON.stringify(e));
+      noReflection(q)(r);
+    },
+  })));
+checkJsonRoute('POST', '/api/v1/directory/snapshot.json', { expect: [405], why: 'GET-only route (the offline snapshot)' });
 
 test('bad input: the database is exactly as it was before all of the above', () => {
   assert.equal(srv.dbHash(), dbAtStart, 'a hostile request wrote to the database');

@@ -158,6 +158,44 @@ export const wrongJsonContentTypes = [
   '*/*',
 ];
 
+// Text bodies a route that takes a whole text file (the directory import:
+// RFC 2350, security.txt, CSV) must refuse, whichever of those formats it
+// expects: none of them holds a team that could be written.
+// [name, body (string, sent as UTF-8, or Buffer for exact bytes)]
+export const hostileTextBodies = [
+  ['empty body', ''],
+  ['only whitespace', ' \r\n\t \n'],
+  ['a byte order mark alone', bytes('\xef\xbb\xbf')],
+  ['NUL bytes', bytes('2.1 Name of the Team\n   A\x00B\nContact: mailto:a\x00@b.jp\nslug,name_en\n')],
+  ['invalid UTF-8', bytes('2.1 Name of the Team\n   \xff\xfe\xfd\nContact: mailto:\xc3\x28@b.jp\n')],
+  ['overlong UTF-8', bytes('slug,name_en\n\xc0\xaf,\xe0\x80\xaf\n')],
+  ['UTF-8 surrogates', bytes('2.1 Name of the Team\n   \xed\xa0\x80\n')],
+  ['UTF-16 text', Buffer.from('\ufeff2.1 Name of the Team\n   Team\nContact: mailto:a@b.jp\n', 'utf16le')],
+  ['control characters', '2.1 Name of the Team\n   \x01\x02\x1b[31m\x7f\nContact: \x08\n'],
+  ['a 4 MiB line', 'x'.repeat(4 * MiB)],
+  ['a million empty lines', '\n'.repeat(1000000)],
+  ['lines ended by CR alone', '2.1 Name of the Team\r   Team\rContact: mailto:a@b.jp\r'],
+  ['100000 headings', Array.from({ length: 100000 }, (_, i) => `${9 + (i % 10)}.${i % 999} Heading ${i}`).join('\n')],
+  ['numbers nested too deep', '1.1.1.1.1.1.1.1 Name of the Team\n   Team\n'],
+  ['SQL in values', "2.9 Other '; DROP TABLE teams; --\nContact: ' OR 1=1 --\nslug\n'; DROP TABLE teams; --\n"],
+  ['HTML in values', '<h1>2.1 Name of the Team</h1>\n<script>alert(1)</script>\nContact: <img src=x onerror=alert(1)>\n'],
+  ['a clear-signed block cut short', '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n'],
+  ['a clear-signed block of nothing', '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n-----BEGIN PGP SIGNATURE-----\n\nxx\n-----END PGP SIGNATURE-----\n'],
+  ['CSV: a quote never closed', 'slug,name_en\n"team-q,"Team Q\n'],
+  ['CSV: text after a closing quote', 'slug,name_en\n"team-q"x,Team Q\n'],
+  ['CSV: 10000 columns', `${Array.from({ length: 10000 }, (_, i) => `c${i}`).join(',')}\n`],
+  ['CSV: formulas in every cell', "=cmd|' /C calc'!A0,+1,-1,@SUM(A1)\n=1,=2,=3,=4\n"],
+  ['CSV: a header with no team column', 'country,website\nJP,https://x.example.jp/\n'],
+  ['CSV: rows of the wrong width', 'slug,name_en\na,b,c\nd\n'],
+  ['8 MiB + 1 of text (over max_body)', 'x'.repeat(8 * MiB + 1)],
+];
+
+// Content types a text route must refuse (null: no Content-Type).
+export const wrongTextContentTypes = [
+  null, '', 'application/json', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
+  'text/plain; charset=utf-16', 'text/plain; charset=iso-2022-jp', 'application/octet-stream', 'text/plainx', '*/*',
+];
+
 // The helpers bound to one server.
 export function hostileChecks(srv) {
   // One node:test test per case, named "bad input: GROUP: NAME".
@@ -211,5 +249,43 @@ export function hostileChecks(srv) {
     })));
   }
 
-  return { cases, checkJsonRoute, checkCase: (c, t) => checkCase(srv, c, t) };
+  // Every hostile text body and every wrong Content-Type against a route
+  // that takes a text file. OPTS as for checkJsonRoute, and
+  //   contentType: what the route takes ('text/plain')
+  //   wrongTypes:  the Content-Types it must refuse (wrongTextContentTypes)
+  function checkTextRoute(method, path, opts = {}) {
+    const expect = opts.expect ?? [400, 413, 415, 422];
+    const codes = opts.codes ?? ['validation_failed', 'unsupported_media_type', 'too_large', 'bad_request'];
+    const extra = Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const request = (ctype, body) => {
+      const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+      const ct = ctype === null ? '' : `Content-Type: ${ctype}\r\n`;
+      return Buffer.concat([bytes(`${method} ${path} HTTP/1.1\r\n${H}${extra}${ct}Content-Length: ${b.length}\r\n\r\n`), b]);
+    };
+    const check = (r) => {
+      if (!isShisa(r)) return;
+      const e = rawApiError(r);
+      assert.ok(codes.includes(e.code), `error code ${e.code} is not one of ${codes.join(', ')}`);
+    };
+    cases(`${method} ${path} text body`, hostileTextBodies.map(([name, body]) => {
+      const size = Buffer.isBuffer(body) ? body.length : Buffer.byteLength(body);
+      const over = size > 8 * MiB;
+      return {
+        name,
+        send: request(opts.contentType ?? 'text/plain', body),
+        expect: over ? [413] : expect,
+        mayClose: over,
+        timeoutMs: size > MiB ? 20000 : 10000,
+        check,
+      };
+    }));
+    cases(`${method} ${path} Content-Type`, (opts.wrongTypes ?? wrongTextContentTypes).map((ct) => ({
+      name: ct === null ? 'no Content-Type' : JSON.stringify(ct),
+      send: request(ct, opts.validBody ?? ''),
+      expect,
+      check,
+    })));
+  }
+
+  return { cases, checkJsonRoute, checkTextRoute, checkCase: (c, t) => checkCase(srv, c, t) };
 }

@@ -10,14 +10,14 @@
 
 /* A trivial arena so each test frees everything at once. */
 struct arena {
-	void *ptrs[2048];
+	void *ptrs[2 * FORM_MAX_BODY_FIELDS + 8];
 	size_t n;
 };
 
 static void *arena_alloc(void *owner, size_t n)
 {
 	struct arena *a = owner;
-	if (a->n == 2048)
+	if (a->n == sizeof(a->ptrs) / sizeof(a->ptrs[0]))
 		return NULL;
 	return a->ptrs[a->n++] = malloc(n);
 }
@@ -70,6 +70,24 @@ static void limits_the_number_of_fields(void **state)
 	arena_free(&a);
 }
 
+/* A posted body may hold FORM_MAX_BODY_FIELDS fields, and no more. */
+static void limits_the_fields_of_a_body(void **state)
+{
+	struct arena a = {0};
+	struct form f;
+	static char q[8 * (FORM_MAX_BODY_FIELDS + 1)];
+	strcpy(q, "x=1");
+	for (int i = 1; i < FORM_MAX_BODY_FIELDS; i++)
+		strcat(q, "&x=1");
+	assert_int_equal(form_parse(q, strlen(q), &f, arena_alloc, &a), FORM_TOO_MANY);
+	assert_int_equal(form_parse_body(q, strlen(q), &f, arena_alloc, &a), FORM_OK);
+	assert_int_equal(f.n, FORM_MAX_BODY_FIELDS);
+	arena_free(&a);
+	strcat(q, "&y=2");
+	assert_int_equal(form_parse_body(q, strlen(q), &f, arena_alloc, &a), FORM_TOO_MANY);
+	arena_free(&a);
+}
+
 static void parses_cookies_without_decoding(void **state)
 {
 	struct arena a = {0};
@@ -98,6 +116,7 @@ int main(void)
 		cmocka_unit_test(parses_and_decodes_pairs),
 		cmocka_unit_test(rejects_bad_escapes_and_utf8),
 		cmocka_unit_test(limits_the_number_of_fields),
+		cmocka_unit_test(limits_the_fields_of_a_body),
 		cmocka_unit_test(parses_cookies_without_decoding),
 		cmocka_unit_test(empty_input_has_no_fields),
 	};

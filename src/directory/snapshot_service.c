@@ -1,0 +1,286 @@
+/* The server's snapshot thread; see snapshot_service.h. Like the
+ * constituency router's rebuild thread (lookup.c), changes only set a flag
+ * and wake the thread, so a burst of writes makes one snapshot; here the
+ * thread also lets a burst settle first, because a snapshot costs a pass
+ * over every team. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "core/clock.h"
+#include "core/log.h"
+#include "directory/snapshot.h"
+#include "directory/snapshot_service.h"
+
+#define SETTLE_MS 1000              /* after the last change of a burst */
+#define MAX_WAIT_MS 10000           /* after the first change, however long the burst */
+#define RECHECK_MS (3600 * 1000)    /* a look without a change, for what changes with time */
+#define FILE_MODE 0644              /* inside a folder only the server's account may enter */
+
+static const char html_name[] = "directory.html", json_name[] = "directory.json";
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;          /* on the monotonic clock */
+	pthread_t thread;
+	bool running, dirty, stopping;
+	atomic_bool cancel;
+	double first_change_ms, last_change_ms;
+	struct db db;
+	char dir[1024];
+	char instance[128], url[256], tz[64];
+	unsigned char pk[SNAPKEY_PK_BYTES];
+	bool have_latest;
+	struct snapshot_header latest;
+} svc = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The monotonic time MS (as clock_mono_ms counts) for pthread_cond_timedwait. */
+static struct timespec mono_deadline(double ms)
+{
+	struct timespec ts;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+static void path_of(enum snapshot_kind kind, char *out, size_t n)
+{
+	snprintf(out, n, "%s/%s", svc.dir, kind == SNAPSHOT_HTML ? html_name : json_name);
+}
+
+/* The stored snapshot, when both files verify and show the same content. */
+static void load_stored(void)
+{
+	struct snapshot_header html, json;
+	char hp[1100], jp[1100];
+	path_of(SNAPSHOT_HTML, hp, sizeof(hp));
+	path_of(SNAPSHOT_JSON, jp, sizeof(jp));
+	if (snapshot_verify_file(jp, svc.pk, &json) == SNAPSHOT_OK &&
+	    snapshot_verify_file(hp, svc.pk, &html) == SNAPSHOT_OK && !strcmp(html.content_id, json.content_id)) {
+		svc.latest = json;
+		svc.have_latest = true;
+	}
+}
+
+/* Temporary files a crash left behind (".directory.html.XXXXXX"). */
+static void remove_leftovers(void)
+{
+	DIR *d = opendir(svc.dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, ".directory.", 11) != 0)
+			continue;
+		char path[1400];
+		snprintf(path, sizeof(path), "%s/%s", svc.dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int make_folder(const struct config *cfg, char *err, size_t errlen)
+{
+	struct stat st;
+	if (mkdir(svc.dir, 0750) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot make the snapshot folder %s: %s", svc.dir, strerror(errno));
+		return -1;
+	}
+	if (stat(svc.dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "the snapshot folder %s is not a folder", svc.dir);
+		return -1;
+	}
+	if (getuid() == 0 && cfg->user[0]) {
+		const struct passwd *pw = getpwnam(cfg->user);
+		if (pw && chown(svc.dir, pw->pw_uid, pw->pw_gid) < 0) {
+			snprintf(err, errlen, "cannot give the snapshot folder %s to %s: %s", svc.dir, cfg->user,
+			         strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void make_snapshot(void)
+{
+	unsigned char pk[SNAPKEY_PK_BYTES], sk[SNAPKEY_SK_BYTES];
+	char err[512], ms[24], teams[24], bytes[48];
+	if (snapkey_load(&svc.db, pk, sk) != 1) {
+		log_kv(LOG_ERROR, "directory snapshot: cannot read the signing key", NULL);
+		return;
+	}
+	double start = clock_mono_ms();
+	struct snapshot_params p = {
+		.instance = svc.instance, .url = svc.url, .tz = svc.tz, .dir = svc.dir, .html_name = html_name,
+		.json_name = json_name, .file_mode = FILE_MODE,
+		.unless_content_id = svc.have_latest ? svc.latest.content_id : NULL, .cancel = &svc.cancel,
+	};
+	struct snapshot_result r;
+	int rc = snapshot_generate(&svc.db, &p, pk, sk, &r, err, sizeof(err));
+	sodium_memzero(sk, sizeof(sk));
+	if (rc < 0) {
+		log_kv(LOG_ERROR, "directory snapshot failed", "error", err, NULL);
+		return;
+	}
+	if (rc == 0)
+		return;
+	pthread_mutex_lock(&svc.lock);
+	svc.latest = r.header;
+	svc.have_latest = true;
+	memcpy(svc.pk, pk, sizeof(pk));
+	pthread_mutex_unlock(&svc.lock);
+	snprintf(ms, sizeof(ms), "%.0f", clock_mono_ms() - start);
+	snprintf(teams, sizeof(teams), "%lld", (long long)r.header.teams);
+	snprintf(bytes, sizeof(bytes), "%zu+%zu", r.html_bytes, r.json_bytes);
+	log_kv(LOG_INFO, "directory snapshot written", "teams", teams, "bytes", bytes, "ms", ms, NULL);
+}
+
+static void *service_main(void *unused)
+{
+	pthread_mutex_lock(&svc.lock);
+	double next_check = clock_mono_ms() + RECHECK_MS;
+	for (;;) {
+		while (!svc.dirty && !svc.stopping) {
+			struct timespec until = mono_deadline(next_check);
+			if (pthread_cond_timedwait(&svc.wake, &svc.lock, &until) == ETIMEDOUT && !svc.dirty) {
+				svc.dirty = true;
+				svc.first_change_ms = svc.last_change_ms = clock_mono_ms() - SETTLE_MS;
+			}
+		}
+		/* Let a burst of changes settle. */
+		while (!svc.stopping) {
+			double due = svc.last_change_ms + SETTLE_MS;
+			if (due > svc.first_change_ms + MAX_WAIT_MS)
+				due = svc.first_change_ms + MAX_WAIT_MS;
+			if (clock_mono_ms() >= due)
+				break;
+			struct timespec until = mono_deadline(due);
+			pthread_cond_timedwait(&svc.wake, &svc.lock, &until);
+		}
+		if (svc.stopping)
+			break;
+		svc.dirty = false;
+		pthread_mutex_unlock(&svc.lock);
+		make_snapshot();
+		pthread_mutex_lock(&svc.lock);
+		next_check = clock_mono_ms() + RECHECK_MS;
+	}
+	pthread_mutex_unlock(&svc.lock);
+	return NULL;
+}
+
+int snapshot_service_start(const struct config *cfg, char *err, size_t errlen)
+{
+	unsigned char sk[SNAPKEY_SK_BYTES];
+	if ((size_t)snprintf(svc.dir, sizeof(svc.dir), "%s-snapshot", cfg->db_path) >= sizeof(svc.dir)) {
+		snprintf(err, errlen, "the database path is too long for the snapshot folder beside it");
+		return -1;
+	}
+	snprintf(svc.instance, sizeof(svc.instance), "%s", cfg->instance_name);
+	snprintf(svc.url, sizeof(svc.url), "%s", cfg->base_url);
+	snprintf(svc.tz, sizeof(svc.tz), "%s", cfg->default_tz);
+	if (db_open(&svc.db, cfg->db_path, false, err, errlen) < 0)
+		return -1;
+	int rc = snapkey_ensure(&svc.db, "server", NULL, svc.pk, sk);
+	sodium_memzero(sk, sizeof(sk));
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot read or make the snapshot signing key: %s", sqlite3_errmsg(svc.db.h));
+		db_close(&svc.db);
+		return -1;
+	}
+	if (make_folder(cfg, err, errlen) < 0) {
+		db_close(&svc.db);
+		return -1;
+	}
+	remove_leftovers();
+	svc.have_latest = false;
+	load_stored();
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&svc.wake, &attr);
+	pthread_condattr_destroy(&attr);
+	/* The first look: is the stored snapshot still the directory? */
+	svc.stopping = false;
+	atomic_store(&svc.cancel, false);
+	svc.dirty = true;
+	svc.first_change_ms = svc.last_change_ms = clock_mono_ms() - SETTLE_MS;
+	if (pthread_create(&svc.thread, NULL, service_main, NULL) != 0) {
+		snprintf(err, errlen, "cannot start the snapshot thread");
+		pthread_cond_destroy(&svc.wake);
+		db_close(&svc.db);
+		return -1;
+	}
+	pthread_mutex_lock(&svc.lock);
+	svc.running = true;
+	pthread_mutex_unlock(&svc.lock);
+	return 0;
+}
+
+void snapshot_service_stop(void)
+{
+	pthread_mutex_lock(&svc.lock);
+	bool was = svc.running;
+	svc.running = false;
+	svc.stopping = true;
+	atomic_store(&svc.cancel, true);
+	pthread_cond_broadcast(&svc.wake);
+	pthread_mutex_unlock(&svc.lock);
+	if (!was)
+		return;
+	pthread_join(svc.thread, NULL);
+	pthread_cond_destroy(&svc.wake);
+	db_close(&svc.db);
+}
+
+void snapshot_changed(void)
+{
+	pthread_mutex_lock(&svc.lock);
+	if (svc.running) {
+		double now = clock_mono_ms();
+		if (!svc.dirty)
+			svc.first_change_ms = now;
+		svc.last_change_ms = now;
+		svc.dirty = true;
+		pthread_cond_signal(&svc.wake);
+	}
+	pthread_mutex_unlock(&svc.lock);
+}
+
+bool snapshot_service_key(unsigned char pk[SNAPKEY_PK_BYTES])
+{
+	pthread_mutex_lock(&svc.lock);
+	bool ok = svc.running;
+	if (ok)
+		memcpy(pk, svc.pk, SNAPKEY_PK_BYTES);
+	pthread_mutex_unlock(&svc.lock);
+	return ok;
+}
+
+bool snapshot_service_latest(struct snapshot_header *h)
+{
+	pthread_mutex_lock(&svc.lock);
+	bool ok = svc.running && svc.have_latest;
+	if (ok)
+		*h = svc.latest;
+	pthread_mutex_unlock(&svc.lock);
+	return ok;
+}
+
+bool snapshot_service_path(enum snapshot_kind kind, char *out, size_t n)
+{
+	pthread_mutex_lock(&svc.lock);
+	bool ok = svc.running && svc.have_latest;
+	if (ok)
+		path_of(kind, out, n);
+	pthread_mutex_unlock(&svc.lock);
+	return ok;
+}
