@@ -5,6 +5,7 @@ TESTBUILD  ?= build-test
 FUZZBUILD  ?= build-fuzz
 DB         ?= var/shisa.db
 LISTEN     ?= 127.0.0.1:8080
+DEMO_TEAMS ?= 40
 
 .PHONY: all build run test fuzz bench clean deps
 
@@ -20,6 +21,7 @@ build: deps
 run: build
 	@mkdir -p $(dir $(DB))
 	@$(BUILD)/shisa migrate --db $(DB)
+	@if [ -n "$(DEMO)" ]; then $(BUILD)/shisa dev seed --teams $(DEMO_TEAMS) --if-empty --db $(DB); fi
 	@$(BUILD)/shisa setup-link --db $(DB) --base-url http://$(LISTEN)
 	@exec $(BUILD)/shisa serve --db $(DB) --listen $(LISTEN)
 
@@ -36,6 +38,7 @@ fuzz:
 bench: build
 	@scripts/deps test
 	@bench/http.sh
+	@bench/directory.sh
 	@ninja -C $(BUILD) bench/bench_lookup
 	@$(BUILD)/bench/bench_lookup
 	@ninja -C $(BUILD) shisa bench/bench_lookup_batch

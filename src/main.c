@@ -2,6 +2,7 @@
  * the subcommand and hands over; each lives in src/cli/. */
 #include <curl/curl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -9,11 +10,14 @@
 extern const struct cli_cmd cli_serve, cli_migrate, cli_setup_link, cli_admin, cli_user, cli_backup, cli_restore,
 	cli_audit, cli_directory, cli_lookup, cli_version;
 extern const struct cli_cmd cli_mail;
+extern const struct cli_cmd cli_dev;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_serve, &cli_migrate, &cli_setup_link, &cli_admin, &cli_user, &cli_backup, &cli_restore, &cli_audit, &cli_directory,
 	&cli_mail,
-	&cli_lookup, &cli_version, NULL,
+	&cli_lookup, &cli_version,
+	&cli_dev,
+	NULL,
 };
 
 static void usage(FILE *out)
@@ -37,6 +41,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* SQLite counts its memory under one global mutex unless told not to:
+	 * every statement of every thread would queue on it. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "shisa: cannot initialise libsodium or libcurl\n");
 		return 1;

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "db/migrate.h"
 #include "directory/lookup.h"
+#include "directory/search_service.h"
 #include "directory/pgpkey.h"
 #include "directory/snapshot_service.h"
 #include "directory/team.h"
@@ -97,14 +98,22 @@ static int serve_run(int argc, char **argv)
 		web_free();
 		return 1;
 	}
+	if (search_service_start(cfg.db_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa serve: %s\n", err);
+		lookup_stop();
+		web_free();
+		return 1;
+	}
 	if (snapshot_service_start(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa serve: %s\n", err);
+		search_service_stop();
 		lookup_stop();
 		web_free();
 		return 1;
 	}
 	int rc = srv_run(&cfg);
 	snapshot_service_stop();
+	search_service_stop();
 	lookup_stop();
 	web_free();
 	return rc;

@@ -150,6 +150,17 @@ int db_exec(struct db *db, const char *sql)
 	return 0;
 }
 
+bool db_read_begin(struct db *db)
+{
+	return sqlite3_get_autocommit(db->h) && db_exec(db, "BEGIN") == 0;
+}
+
+void db_read_end(struct db *db, bool begun)
+{
+	if (begun && db_exec(db, "COMMIT") < 0)
+		db_exec(db, "ROLLBACK");
+}
+
 int db_begin(struct db *db)
 {
 	if (db->txn_depth++ > 0)

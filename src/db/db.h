@@ -47,6 +47,13 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* A read transaction around several statements, so that they see one
+ * snapshot and take the database's locks once instead of once each: begun
+ * unless a transaction is open already. db_read_begin returns whether it
+ * began one; give that to db_read_end. */
+bool db_read_begin(struct db *db);
+void db_read_end(struct db *db, bool begun);
+
 /* Run SQL that returns no rows and takes no parameters (pragmas, DDL). */
 int db_exec(struct db *db, const char *sql);
 

@@ -1,10 +1,12 @@
 /* Fan a directory change out to what is derived from it; see changed.h. */
 #include "directory/changed.h"
 #include "directory/lookup.h"
+#include "directory/search_service.h"
 #include "directory/snapshot_service.h"
 
 void directory_changed(unsigned what)
 {
+	search_service_changed();
 	if (what & DIR_CHANGED_RULES)
 		lookup_changed();
 	else if (what & DIR_CHANGED_RECORD)

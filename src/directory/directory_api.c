@@ -89,25 +89,34 @@ static void teams_list(struct ctx *c)
 	buf_release(&b);
 }
 
-static void team_get(struct ctx *c)
+/* The record of the team named in the path, as the reader may see it,
+ * into B: 1 written, 0 no such team for this reader, -1 an error. */
+static int record_json(struct ctx *c, struct buf *b)
 {
 	struct team t;
-	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
-	if (found < 0) {
-		http_error(c, ERR_INTERNAL, NULL);
-		return;
-	}
-	enum dir_level level = found ? team_level_for(&c->actor, t.org_id) : DIR_PUBLIC;
-	if (!found || !team_listed(&t, level)) {
-		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
-		return;
-	}
-	struct buf b;
 	struct jw w;
+	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
+	if (found <= 0)
+		return found;
+	enum dir_level level = team_level_for(&c->actor, t.org_id);
+	if (!team_listed(&t, level))
+		return 0;
+	jw_init(&w, b);
+	return team_write_json(c->db, &t, level, false, &w) < 0 ? -1 : 1;
+}
+
+static void team_get(struct ctx *c)
+{
+	struct buf b;
 	buf_init(&b, 8u << 20);
-	jw_init(&w, &b);
-	if (team_write_json(c->db, &t, level, false, &w) < 0)
+	/* One read transaction for the record's statements. */
+	bool begun = db_read_begin(c->db);
+	int rc = record_json(c, &b);
+	db_read_end(c->db, begun);
+	if (rc < 0)
 		http_error(c, ERR_INTERNAL, NULL);
+	else if (rc == 0)
+		http_error(c, ERR_NOT_FOUND, "dir.team_not_found");
 	else
 		http_json(c, 200, &b);
 	buf_release(&b);

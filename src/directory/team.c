@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "directory/bounce.h"
+#include "directory/search_service.h"
 #include "directory/team.h"
 
 /* The scalar fields, in the order of their columns in TEAM_SELECT after
@@ -385,7 +386,8 @@ int team_write_json(struct db *db, const struct team *t, enum dir_level level, b
 	" AND (?4 = '' OR (t.region = ?4 AND " VIS("region") " <= ?2))" \
 	" AND (?5 = '' OR (t.csirt_type = ?5 AND " VIS("csirt_type") " <= ?2))" \
 	" AND (?6 = '' OR (t.country = ?6 AND " VIS("country") " <= ?2))"
-#define BY_TEXT " t.id IN (SELECT team_id FROM team_search WHERE team_search MATCH ?1 AND level = ?2)"
+/* A row's rowid is team_id * 4 + level (team_store.c): no content read. */
+#define BY_TEXT " t.id IN (SELECT rowid >> 2 FROM team_search WHERE team_search MATCH ?1 AND (rowid & 3) = ?2)"
 #define BY_NAME " (?1 = '%%' OR t.name_en LIKE ?1 ESCAPE '\\' OR t.name_ja LIKE ?1 ESCAPE '\\'" \
 	" OR t.short_name LIKE ?1 ESCAPE '\\')"
 #define FACETS(where) \
@@ -418,25 +420,51 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-int team_search(struct db *db, const struct team_query *q, enum dir_level level,
-                int (*each)(struct db *db, const struct team *t, void *arg),
-                void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total)
+/* EACH for each of the N teams IDS; N, or -1. */
+static int load_each(struct db *db, const int64_t *ids, int n, int (*each)(struct db *db, const struct team *t, void *arg),
+                     void *arg)
 {
+	for (int i = 0; i < n; i++) {
+		struct team t;
+		if (team_load(db, NULL, ids[i], &t) != 1 || each(db, &t, arg) < 0)
+			return -1;
+	}
+	return n;
+}
+
+static int search(struct db *db, const struct team_query *q, enum dir_level level,
+                  int (*each)(struct db *db, const struct team *t, void *arg),
+                  void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total)
+{
+	/* Relevance: matches in the names first, then the others, each by
+	 * name (search_index.c orders the same way). */
 	static const char text_rank[] =
-		"SELECT t.id FROM teams t JOIN (SELECT team_id, rank FROM team_search WHERE team_search MATCH ?1"
-		" AND level = ?2) s ON s.team_id = t.id WHERE 1" FILTERS
-		" ORDER BY CASE WHEN ?9 THEN 0 ELSE s.rank END, t.name_en, t.id LIMIT ?7 OFFSET ?8";
+		"SELECT t.id FROM teams t WHERE" BY_TEXT FILTERS
+		" ORDER BY CASE WHEN ?9 OR (t.name_en || ' ' || t.name_ja || ' ' || t.short_name) LIKE ?10 ESCAPE '\\'"
+		"  THEN 0 ELSE 1 END, t.name_en, t.id LIMIT ?7 OFFSET ?8";
 	static const char name_order[] =
 		"SELECT t.id FROM teams t WHERE" BY_NAME FILTERS " ORDER BY t.name_en, t.id LIMIT ?7 OFFSET ?8";
 	static const char text_facets[] = FACETS(BY_TEXT);
 	static const char name_facets[] = FACETS(BY_NAME);
 
+	int64_t ids[200];
+	int n = -1;
+	/* The index in memory when it is up to date; SQL otherwise. */
+	struct search_index *ix = search_service_acquire(db);
+	if (ix) {
+		n = search_index_query(ix, q, level, ids, 200, facet, arg, total);
+		search_service_release(ix);
+		if (n >= 0)
+			return load_each(db, ids, n, each, arg);
+	}
+
 	/* Three characters or more: the trigram index, the text as one quoted
 	 * phrase (no query syntax from the user). Fewer: names by LIKE. */
 	const char *qs = q->q ? q->q : "";
 	bool fts = utf8_chars(qs) >= 3;
-	struct buf text;
+	struct buf text, like;
 	buf_init(&text, 4096);
+	buf_init(&like, 4096);
 	if (fts) {
 		buf_addc(&text, '"');
 		for (const char *p = qs; *p; p++) {
@@ -445,21 +473,20 @@ int team_search(struct db *db, const struct team_query *q, enum dir_level level,
 			buf_addc(&text, *p);
 		}
 		buf_addc(&text, '"');
-	} else {
-		buf_addc(&text, '%');
-		for (const char *p = qs; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				buf_addc(&text, '\\');
-			buf_addc(&text, *p);
-		}
-		buf_addc(&text, '%');
 	}
-	int n = -1;
+	buf_addc(&like, '%');
+	for (const char *p = qs; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_addc(&like, '\\');
+		buf_addc(&like, *p);
+	}
+	buf_addc(&like, '%');
 	*total = 0;
+	const char *match = fts ? text.data : like.data;
 	sqlite3_stmt *st = db_stmt(db, fts ? text_facets : name_facets);
-	if (!st || !text.data)
+	if (!st || !match)
 		goto out;
-	bind_query(st, text.data, level, q);
+	bind_query(st, match, level, q);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct team_facet f = {db_col_text(st, 0), db_col_text(st, 1), sqlite3_column_int64(st, 2)};
 		if (!strcmp(f.facet, "total"))
@@ -472,24 +499,31 @@ int team_search(struct db *db, const struct team_query *q, enum dir_level level,
 	st = db_stmt(db, fts ? text_rank : name_order);
 	if (!st)
 		goto out;
-	bind_query(st, text.data, level, q);
+	bind_query(st, match, level, q);
 	sqlite3_bind_int(st, 7, q->limit);
 	sqlite3_bind_int(st, 8, q->offset);
-	if (fts)
+	if (fts) {
 		sqlite3_bind_int(st, 9, q->by_name);
-	int64_t ids[200];
+		sqlite3_bind_text(st, 10, like.data, -1, SQLITE_STATIC);
+	}
 	n = 0;
 	while (n < q->limit && n < 200 && sqlite3_step(st) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	for (int i = 0; i < n; i++) {
-		struct team t;
-		if (team_load(db, NULL, ids[i], &t) != 1 || each(db, &t, arg) < 0) {
-			n = -1;
-			break;
-		}
-	}
+	n = load_each(db, ids, n, each, arg);
 out:
 	buf_release(&text);
+	buf_release(&like);
+	return n;
+}
+
+int team_search(struct db *db, const struct team_query *q, enum dir_level level,
+                int (*each)(struct db *db, const struct team *t, void *arg),
+                void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total)
+{
+	/* One read transaction for the search and the page's records. */
+	bool begun = db_read_begin(db);
+	int n = search(db, q, level, each, facet, arg, total);
+	db_read_end(db, begun);
 	return n;
 }

@@ -31,7 +31,8 @@ bool team_slug_reserved(const char *s)
 	return !strcmp(s, "export") || !strcmp(s, "new");
 }
 
-int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
+/* The teams row alone, without its search rows. */
+static int insert_team(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
 {
 	static const char sql[] =
 		"INSERT INTO teams (org_id, slug, name_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?)";
@@ -51,7 +52,23 @@ int team_create(struct db *db, int64_t org_id, const char *slug, const char *nam
 	if (rc != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
-	return team_search_refresh(db, *id) < 0 ? -1 : 1;
+	return 1;
+}
+
+int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
+{
+	int rc = insert_team(db, org_id, slug, name_en, now, id);
+	return rc == 1 && team_search_refresh(db, *id) < 0 ? -1 : rc;
+}
+
+int team_create_with(struct db *db, int64_t org_id, const char *slug, const struct team_change *ch, int64_t now,
+                     int64_t *id)
+{
+	/* The search rows are written once, by team_apply: replacing them
+	 * costs as much again as writing them. */
+	const char *name_en = ch->set[0] && ch->text[0] ? ch->text[0] : "";
+	int rc = insert_team(db, org_id, slug, name_en, now, id);
+	return rc == 1 && team_apply(db, *id, ch, now) < 0 ? -1 : rc;
 }
 
 static int update_scalars(struct db *db, int64_t team_id, const struct team_change *ch, int64_t now)
@@ -252,11 +269,13 @@ int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int
 	" UNION ALL SELECT x.body, coalesce(v.visibility, 'public') FROM team_texts x LEFT JOIN team_visibility v" \
 	"   ON v.team_id = x.team_id AND v.field = 'text.' || x.section WHERE x.team_id = ?1"
 
+/* A team's row for reader level L has rowid team_id * 4 + L, so its rows
+ * are found by rowid: deleting by team_id would scan the whole table. */
 int team_search_refresh(struct db *db, int64_t team_id)
 {
-	static const char del[] = "DELETE FROM team_search WHERE team_id = ?";
+	static const char del[] = "DELETE FROM team_search WHERE rowid BETWEEN ?1 * 4 AND ?1 * 4 + 3";
 	static const char src[] = SEARCH_SOURCES;
-	static const char ins[] = "INSERT INTO team_search (body, team_id, level) VALUES (?, ?, ?)";
+	static const char ins[] = "INSERT INTO team_search (rowid, body, team_id, level) VALUES (?2 * 4 + ?3, ?1, ?2, ?3)";
 	struct buf body[DIR_ALL + 1];
 	int rc = -1;
 	for (int l = 0; l <= DIR_ALL; l++)

@@ -50,6 +50,11 @@ bool team_slug_reserved(const char *s);
 /* Create a team for ORG_ID (0: none yet). 1 created (*ID set), 0 the slug
  * or the organisation already has one, -1 error. */
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id);
+/* team_create, then team_apply of CH (whose name.en is the name), with
+ * the search rows written once: for importers and `shisa dev seed`,
+ * which create many whole records. Returns as team_create. */
+int team_create_with(struct db *db, int64_t org_id, const char *slug, const struct team_change *ch, int64_t now,
+                     int64_t *id);
 /* Apply CH to team TEAM_ID (and refresh its search rows). Return 0 or -1. */
 int team_apply(struct db *db, int64_t team_id, const struct team_change *ch, int64_t now);
 /* Rebuild TEAM_ID's full-text rows, one per reader level, from what each

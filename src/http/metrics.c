@@ -2,6 +2,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "http/metrics.h"
+#include "directory/search_service.h"
 #include "http/router.h"
 #include "jobs/jobs.h"
 
@@ -70,4 +71,5 @@ void metrics_render(struct buf *out, struct db *db)
 	buf_printf(out, "# HELP shisa_jobs_failed Jobs that gave up after their last attempt.\n"
 	                "# TYPE shisa_jobs_failed gauge\nshisa_jobs_failed %lld\n",
 	           (long long)jobs_failed(db));
+	search_service_metrics(out, db);
 }
