@@ -1,26 +1,26 @@
 /* Benchmark of the batch lookup through the API (DESIGN.md: >= 1 M
- * lookups/s through the batch API). Builds a directory shaped like a
- * large association in a fresh database (100,000 teams with two contacts
- * each, ~1,000,000 IPv4 and IPv6 prefixes, a third nested in another, a
- * few claimed twice, 200,000 domain rules, an AS number per team), starts
- * the real server on it, and POSTs one million queries as JSON lines
- * (mostly IPv4 addresses inside some prefix, the rest IPv6, domains, AS
- * numbers and addresses no team holds). It times the request from the
- * first byte sent to the last byte of the answer, checks that every query
- * got its line, and meanwhile asks /healthz every 5 ms on another
- * connection to show that the server keeps answering. The CPU time of
- * the server and of the client during each run is printed too: on a
- * machine shared with other work, their sum over the cores is what an
- * idle machine would take.
+ * lookups/s through the batch API). Seeds a directory shaped like a large
+ * association with `shisa dev seed --teams 100000` (about a million IPv4
+ * and IPv6 prefixes, nested and shared between teams, domains, AS
+ * numbers, contacts; some rules and contacts members-only), starts the
+ * real server on it, and POSTs one million queries as JSON lines made
+ * from the seeded rules: mostly IPv4 addresses inside some team's prefix,
+ * the rest IPv6 addresses inside one, hosts under a domain rule, AS
+ * numbers, and addresses anywhere. It times the request from the first
+ * byte sent to the last byte of the answer (asking as the public, so
+ * members-only rules do not route), checks that every query got its
+ * line, and meanwhile asks /healthz every 5 ms on another connection to
+ * show that the server keeps answering. The CPU time of the server and
+ * of the client during each run is printed too: on a machine shared with
+ * other work, their sum over the cores is what an idle machine would take.
  *
  *   ninja -C build bench/bench_lookup_batch shisa
  *   build/bench/bench_lookup_batch build/shisa [M] [R]
  *
  * M is millions of queries (default 1), R the runs (default 3): the
- * machine is shared, so the figure is the best of R runs. Building the
- * database takes a minute or two; with BENCH_DB=FILE it is built there
- * once and reused by later runs (the same directory: the generator is
- * seeded). */
+ * machine is shared, so the figure is the best of R runs. Seeding takes
+ * a few minutes; with BENCH_DB=FILE the database is seeded there once and
+ * reused by later runs. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,10 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TEAMS 100000
-#define PREFIXES4 900000
-#define PREFIXES6 100000
-#define DOMAINS 200000
+#define TEAMS "100000"
 #define TARGET 1e6
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -75,61 +72,6 @@ static void die(const char *what)
 	exit(1);
 }
 
-struct p4 {
-	uint32_t addr;
-	int len;
-};
-
-static struct p4 pre4[PREFIXES4];
-static uint64_t pre6[PREFIXES6];        /* the top 64 bits; the rest is zero */
-static int len6[PREFIXES6];
-static char names[DOMAINS][48];
-
-static uint32_t mask4(int len)
-{
-	return len ? ~0u << (32 - len) : 0;
-}
-
-/* Mostly /16 to /24, a third nested in an earlier one, some the same as
- * an earlier one (two teams claiming one network). */
-static void gen4(size_t i)
-{
-	static const int lens[] = {24, 24, 24, 24, 24, 23, 22, 22, 21, 20, 19, 18, 17, 16};
-	uint32_t r = below(100);
-	if (i > 0 && r < 5) {
-		pre4[i] = pre4[below((uint32_t)i)];
-	} else if (i > 0 && r < 35) {
-		struct p4 o = pre4[below((uint32_t)i)];
-		int len = o.len + 1 + (int)below((uint32_t)(o.len < 24 ? 24 - o.len : 8));
-		pre4[i].len = len > 32 ? 32 : len;
-		pre4[i].addr = (o.addr | ((uint32_t)rnd() & ~mask4(o.len))) & mask4(pre4[i].len);
-	} else {
-		pre4[i].len = lens[below(sizeof(lens) / sizeof(lens[0]))];
-		pre4[i].addr = ((uint32_t)(1 + below(223)) << 24 | ((uint32_t)rnd() & 0xffffff)) & mask4(pre4[i].len);
-	}
-}
-
-static void gen6(size_t i)
-{
-	static const int lens[] = {32, 32, 36, 40, 44, 48, 48};
-	len6[i] = lens[below(sizeof(lens) / sizeof(lens[0]))];
-	pre6[i] = (0x2400000000000000ull | (rnd() >> 8)) & (~0ull << (64 - len6[i]));
-}
-
-static void gen_name(size_t i)
-{
-	static const char *const tlds[] = {"jp", "co.jp", "ac.jp", "go.jp", "or.jp", "ne.jp", "com", "net", "org"};
-	snprintf(names[i], sizeof(names[i]), "org%u.%s", below(10000000), tlds[below(9)]);
-}
-
-static void format6(uint64_t hi, char *out, size_t size)
-{
-	unsigned char a[16] = {0};
-	for (int k = 0; k < 8; k++)
-		a[k] = (unsigned char)(hi >> (56 - 8 * k));
-	inet_ntop(AF_INET6, a, out, (socklen_t)size);
-}
-
 static void run_command(char *const argv[])
 {
 	pid_t pid = fork();
@@ -146,130 +88,111 @@ static void run_command(char *const argv[])
 	}
 }
 
-static void sql_exec(sqlite3 *db, const char *sql)
+/* The seeded rules, to ask about: networks (IPv4 and IPv6 apart), domain
+ * names (without "*.") and AS numbers. */
+struct net {
+	unsigned char addr[16];
+	int len;
+};
+
+struct rules {
+	struct net *v4, *v6;
+	size_t n4, n6;
+	char (*names)[256];
+	size_t nnames;
+	uint32_t *asns;
+	size_t nasns;
+};
+
+static void *grow(void *p, size_t n, size_t size)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		fprintf(stderr, "bench_lookup_batch: %s: %s\n", sql, msg);
-		exit(1);
-	}
+	/* Doubling at each power of two. */
+	if (n && (n & (n - 1)))
+		return p;
+	p = realloc(p, (n ? 2 * n : 1024) * size);
+	if (!p)
+		die("out of memory");
+	return p;
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "bench_lookup_batch: %s: %s\n", sql, sqlite3_errmsg(db));
-		exit(1);
-	}
-	return st;
-}
-
-static void step(sqlite3 *db, sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		fprintf(stderr, "bench_lookup_batch: insert: %s\n", sqlite3_errmsg(db));
-		exit(1);
-	}
-	sqlite3_reset(st);
-}
-
-static void add_rule(sqlite3 *db, sqlite3_stmt *st, uint32_t team, const char *kind, const char *value)
-{
-	sqlite3_bind_int64(st, 1, team);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
-	step(db, st);
-}
-
-/* The directory: teams 1..TEAMS, every rule public. */
-static void fill_database(const char *path)
+static void read_rules(const char *path, struct rules *r)
 {
 	sqlite3 *db;
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		die("cannot open the database");
-	/* A page cache as large as the database: the indexes of the rules
-	 * are filled in random order. */
-	sql_exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000; BEGIN");
-	sqlite3_stmt *team = prepare(db, "INSERT INTO teams (id, slug, name_en, name_ja, short_name, created_at,"
-	                                  " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0)");
-	sqlite3_stmt *contact = prepare(db, "INSERT INTO team_contacts (team_id, kind, value, visibility, position)"
-	                                     " VALUES (?1, ?2, ?3, ?4, ?5)");
-	sqlite3_stmt *rule = prepare(db, "INSERT OR IGNORE INTO team_constituency (team_id, kind, value, visibility)"
-	                                  " VALUES (?1, ?2, ?3, 'public')");
-	char a[128], b[64], c[96];
-	for (uint32_t t = 1; t <= TEAMS; t++) {
-		snprintf(a, sizeof(a), "team-%06u", t);
-		snprintf(b, sizeof(b), "Team %06u CSIRT", t);
-		snprintf(c, sizeof(c), "チーム%06u シーサート", t);
-		sqlite3_bind_int64(team, 1, t);
-		sqlite3_bind_text(team, 2, a, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(team, 3, b, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(team, 4, c, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(team, 5, a + 5, -1, SQLITE_TRANSIENT);
-		step(db, team);
-		snprintf(a, sizeof(a), "csirt@team%06u.example.jp", t);
-		snprintf(b, sizeof(b), "+81 3-%04u-%04u", t / 10000, t % 10000);
-		const char *values[] = {a, b}, *kinds[] = {"email_incident", "phone_emergency"},
-		           *vis[] = {"public", "members"};
-		for (int k = 0; k < 2; k++) {
-			sqlite3_bind_int64(contact, 1, t);
-			sqlite3_bind_text(contact, 2, kinds[k], -1, SQLITE_STATIC);
-			sqlite3_bind_text(contact, 3, values[k], -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(contact, 4, vis[k], -1, SQLITE_STATIC);
-			sqlite3_bind_int(contact, 5, k);
-			step(db, contact);
+	sqlite3_stmt *st;
+	memset(r, 0, sizeof(*r));
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT kind, value FROM team_constituency WHERE kind IN ('cidr', 'domain', 'asn')",
+	                       -1, &st, NULL) != SQLITE_OK)
+		die("cannot read the seeded rules");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		const char *value = (const char *)sqlite3_column_text(st, 1);
+		if (!strcmp(kind, "cidr")) {
+			char text[64];
+			snprintf(text, sizeof(text), "%s", value);
+			char *slash = strchr(text, '/');
+			if (!slash)
+				continue;
+			*slash = '\0';
+			struct net n = {.len = atoi(slash + 1)};
+			if (inet_pton(AF_INET, text, n.addr) == 1) {
+				r->v4 = grow(r->v4, r->n4, sizeof(*r->v4));
+				r->v4[r->n4++] = n;
+			} else if (inet_pton(AF_INET6, text, n.addr) == 1) {
+				r->v6 = grow(r->v6, r->n6, sizeof(*r->v6));
+				r->v6[r->n6++] = n;
+			}
+		} else if (!strcmp(kind, "domain")) {
+			r->names = grow(r->names, r->nnames, sizeof(*r->names));
+			snprintf(r->names[r->nnames++], sizeof(r->names[0]), "%s", value + (value[0] == '*' ? 2 : 0));
+		} else {
+			r->asns = grow(r->asns, r->nasns, sizeof(*r->asns));
+			r->asns[r->nasns++] = (uint32_t)strtoul(value + 2, NULL, 10);
 		}
-		snprintf(a, sizeof(a), "AS%u", 64512 + t);
-		add_rule(db, rule, t, "asn", a);
 	}
-	for (size_t i = 0; i < PREFIXES4; i++) {
-		uint32_t x = pre4[i].addr;
-		snprintf(a, sizeof(a), "%u.%u.%u.%u/%d", x >> 24, (x >> 16) & 255, (x >> 8) & 255, x & 255, pre4[i].len);
-		add_rule(db, rule, 1 + below(TEAMS), "cidr", a);
-	}
-	for (size_t i = 0; i < PREFIXES6; i++) {
-		format6(pre6[i], b, sizeof(b));
-		snprintf(a, sizeof(a), "%s/%d", b, len6[i]);
-		add_rule(db, rule, 1 + below(TEAMS), "cidr", a);
-	}
-	for (size_t i = 0; i < DOMAINS; i++) {
-		snprintf(a, sizeof(a), "%s%.47s", below(5) == 0 ? "*." : "", names[i]);
-		add_rule(db, rule, 1 + below(TEAMS), "domain", a);
-	}
-	sqlite3_finalize(team);
-	sqlite3_finalize(contact);
-	sqlite3_finalize(rule);
-	sql_exec(db, "COMMIT");
+	sqlite3_finalize(st);
 	sqlite3_close(db);
+	if (!r->n4 || !r->n6 || !r->nnames || !r->nasns)
+		die("the seeded directory lacks a kind of rule");
 }
 
-/* N queries as JSON lines: 80 % IPv4 (nine in ten inside some prefix),
- * 8 % IPv6, 6 % domains (a host under a rule's name), 6 % AS numbers. */
-static char *make_body(size_t n, size_t *len)
+/* An address inside network N: its bits, then random ones past its length. */
+static void inside(const struct net *n, int bytes, unsigned char out[16])
 {
-	size_t cap = n * 64, used = 0;
+	for (int i = 0; i < bytes; i++) {
+		int keep = n->len - 8 * i;
+		unsigned char mask = keep >= 8 ? 0xff : keep <= 0 ? 0 : (unsigned char)(0xff << (8 - keep));
+		out[i] = (unsigned char)((n->addr[i] & mask) | (rnd() & ~mask));
+	}
+}
+
+/* N queries as JSON lines: 72 % IPv4 inside some rule and 8 % anywhere,
+ * 8 % IPv6 inside some rule, 6 % hosts under a domain rule, 6 % AS
+ * numbers of rules. */
+static char *make_body(const struct rules *r, size_t n, size_t *len)
+{
+	size_t cap = n * 300, used = 0;
 	char *body = malloc(cap);
 	if (!body)
 		die("out of memory");
 	for (size_t i = 0; i < n; i++) {
-		char q[96], six[64];
-		uint32_t r = below(100);
-		if (r < 80) {
-			uint32_t x = (uint32_t)rnd();
-			if (r < 72) {
-				struct p4 p = pre4[below(PREFIXES4)];
-				x = p.addr | (x & ~mask4(p.len));
-			}
-			snprintf(q, sizeof(q), "%u.%u.%u.%u", x >> 24, (x >> 16) & 255, (x >> 8) & 255, x & 255);
-		} else if (r < 88) {
-			size_t k = below(PREFIXES6);
-			format6(pre6[k] | (rnd() & ~(~0ull << (64 - len6[k]))), six, sizeof(six));
-			snprintf(q, sizeof(q), "%s", six);
-		} else if (r < 94) {
-			snprintf(q, sizeof(q), "www%u.%.47s", below(100), names[below(DOMAINS)]);
+		char q[300];
+		unsigned char a[16];
+		uint32_t k = below(100);
+		if (k < 80) {
+			if (k < 72)
+				inside(&r->v4[below((uint32_t)r->n4)], 4, a);
+			else
+				for (int b = 0; b < 4; b++)
+					a[b] = (unsigned char)rnd();
+			inet_ntop(AF_INET, a, q, sizeof(q));
+		} else if (k < 88) {
+			inside(&r->v6[below((uint32_t)r->n6)], 16, a);
+			inet_ntop(AF_INET6, a, q, sizeof(q));
+		} else if (k < 94) {
+			snprintf(q, sizeof(q), "www%u.%.200s", below(100), r->names[below((uint32_t)r->nnames)]);
 		} else {
-			snprintf(q, sizeof(q), "AS%u", 64512 + 1 + below(TEAMS + TEAMS / 10));
+			snprintf(q, sizeof(q), "AS%u", r->asns[below((uint32_t)r->nasns)]);
 		}
 		used += (size_t)snprintf(body + used, cap - used, "\"%s\"\n", q);
 	}
@@ -464,16 +387,16 @@ static double cpu_seconds(pid_t pid)
 
 /* Wait until the server has done its start-up work in the background
  * (the routers are built before it listens, but the offline snapshot of
- * 100,000 teams takes a while after): until it uses under a tenth of a
- * core for a second. Return the seconds waited. */
+ * 100,000 teams takes minutes after): until it uses under a tenth of a
+ * core for three seconds in a row (at most half an hour). Return the
+ * seconds waited. */
 static double wait_until_idle(pid_t pid)
 {
 	double t0 = now(), last = cpu_seconds(pid);
-	for (int i = 0; i < 1200; i++) {
+	for (int i = 0, quiet = 0; i < 1800 && quiet < 3; i++) {
 		sleep(1);
 		double cpu = cpu_seconds(pid);
-		if (cpu - last < 0.1)
-			break;
+		quiet = cpu - last < 0.1 ? quiet + 1 : 0;
 		last = cpu;
 	}
 	return now() - t0;
@@ -513,28 +436,23 @@ int main(int argc, char **argv)
 		snprintf(db, sizeof(db), "%s/bench.db", dir);
 	bool reuse = access(db, F_OK) == 0;
 	double t0 = now();
-	for (size_t i = 0; i < PREFIXES4; i++)
-		gen4(i);
-	for (size_t i = 0; i < PREFIXES6; i++)
-		gen6(i);
-	for (size_t i = 0; i < DOMAINS; i++)
-		gen_name(i);
 	if (!reuse) {
-		char *migrate[] = {(char *)shisa, "migrate", "--db", db, NULL};
-		run_command(migrate);
-		fill_database(db);
+		char *seed[] = {(char *)shisa, "dev", "seed", "--teams", TEAMS, "--db", db, NULL};
+		run_command(seed);
 	}
+	struct rules rules;
+	read_rules(db, &rules);
 	double t1 = now();
 	start_server(shisa, dir, db);
 	double t2 = now();
 	double settle = wait_until_idle(server_pid);
-	printf("directory: %d teams, %d IPv4 + %d IPv6 prefixes, %d domains, %d AS numbers (database %s %.1f s,"
-	       " server start %.1f s, then idle after %.1f s more)\n", TEAMS, PREFIXES4, PREFIXES6, DOMAINS, TEAMS,
-	       reuse ? "reused" : "built", t1 - t0, t2 - t1, settle);
+	printf("directory: %s teams with %zu IPv4 and %zu IPv6 prefixes, %zu domains, %zu AS numbers (database %s"
+	       " %.1f s, server start %.1f s, then idle after %.1f s more)\n", TEAMS, rules.n4, rules.n6,
+	       rules.nnames, rules.nasns, reuse ? "reused" : "seeded", t1 - t0, t2 - t1, settle);
 	printf("server RSS at start: %.1f MB\n", rss_mb(server_pid));
 
 	size_t len;
-	char *body = make_body(nq, &len);
+	char *body = make_body(&rules, nq, &len);
 	printf("batch: %zu queries as JSON lines, %.1f MB\n", nq, (double)len / 1048576);
 	double best = 0;
 	for (int r = 0; r < runs; r++) {
