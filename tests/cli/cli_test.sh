@@ -8,6 +8,7 @@
 set -u
 
 SHISA=${1:?usage: cli_test.sh PATH/TO/shisa}
+. "$(dirname "$0")/lib.sh"
 case $SHISA in /*) ;; *) SHISA=$PWD/$SHISA ;; esac
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "cli_test: the sqlite3 command is needed (apt-get install sqlite3)"
@@ -18,8 +19,6 @@ T=$(mktemp -d /tmp/shisa-cli-XXXXXX) || exit 1
 DB=$T/shisa.db
 holder=
 server=
-checks=0
-failures=0
 
 cleanup() {
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null
@@ -33,53 +32,6 @@ trap 'exit 1' INT TERM
 # No configuration but what each check passes.
 cd "$T" || exit 1
 unset SHISA_CONFIG SHISA_DB
-
-pass() {
-	checks=$((checks + 1))
-	echo "ok: $*"
-}
-
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $*"
-	sed 's/^/    stdout| /' "$T/out"
-	sed 's/^/    stderr| /' "$T/err"
-}
-
-# run ARGS...: run shisa; stdout in $T/out, stderr in $T/err, status in $rc.
-# A sanitizer report fails the check even when the status does not show it.
-run() {
-	"$SHISA" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/err"; then
-		fail "shisa $*: sanitizer report"
-	fi
-}
-
-# expect STATUS WHAT: the last run exited with STATUS.
-expect() {
-	if [ "$rc" -eq "$1" ]; then pass "$2"; else fail "$2 (exit $rc, want $1)"; fi
-}
-
-# expect_line FILE REGEX WHAT: some line of $T/FILE matches REGEX (ERE).
-expect_line() {
-	if grep -Eq -- "$2" "$T/$1"; then pass "$3"; else fail "$3 ($1 lacks /$2/)"; fi
-}
-
-# no_line FILE REGEX WHAT: no line of $T/FILE matches REGEX.
-no_line() {
-	if grep -Eq -- "$2" "$T/$1"; then fail "$3 ($1 has /$2/)"; else pass "$3"; fi
-}
-
-# same A B WHAT: two values are equal.
-same() {
-	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 (\"$1\", want \"$2\")"; fi
-}
-
-q() {
-	sqlite3 "$DB" "$1"
-}
 
 # wait_for FILE [REGEX]: until FILE exists (and has a line matching REGEX), at most 20 s.
 wait_for() {

@@ -8,6 +8,7 @@
 set -u
 
 SHISA=${1:?usage: directory_import_test.sh PATH/TO/shisa TI-FIXTURE}
+. "$(dirname "$0")/lib.sh"
 TI=${2:?usage: directory_import_test.sh PATH/TO/shisa TI-FIXTURE}
 case $SHISA in /*) ;; *) SHISA=$PWD/$SHISA ;; esac
 case $TI in /*) ;; *) TI=$PWD/$TI ;; esac
@@ -21,8 +22,6 @@ done
 T=$(mktemp -d /tmp/shisa-import-XXXXXX) || exit 1
 DB=$T/shisa.db
 server=
-checks=0
-failures=0
 
 cleanup() {
 	[ -n "$server" ] && kill "$server" 2>/dev/null
@@ -35,51 +34,13 @@ trap 'exit 1' INT TERM
 cd "$T" || exit 1
 unset SHISA_CONFIG SHISA_DB
 
-pass() {
-	checks=$((checks + 1))
-	echo "ok: $*"
-}
-
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $*"
-	sed 's/^/    stdout| /' "$T/out"
-	sed 's/^/    stderr| /' "$T/err"
-}
-
-# run ARGS...: shisa directory import ARGS (stdin from $T/in when it
-# exists); stdout in $T/out, stderr in $T/err, status in $rc.
+# run ARGS...: shisa directory import ARGS, stdin from $T/in when it exists.
 run() {
 	if [ -e "$T/in" ]; then
-		"$SHISA" directory import "$@" <"$T/in" >"$T/out" 2>"$T/err"
+		shisa_run directory import "$@" <"$T/in"
 	else
-		"$SHISA" directory import "$@" </dev/null >"$T/out" 2>"$T/err"
+		shisa_run directory import "$@" </dev/null
 	fi
-	rc=$?
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/err"; then
-		fail "shisa directory import $*: sanitizer report"
-	fi
-}
-
-expect() {
-	if [ "$rc" -eq "$1" ]; then pass "$2"; else fail "$2 (exit $rc, want $1)"; fi
-}
-
-expect_line() {
-	if grep -Eq -- "$2" "$T/$1"; then pass "$3"; else fail "$3 ($1 lacks /$2/)"; fi
-}
-
-no_line() {
-	if grep -Eq -- "$2" "$T/$1"; then fail "$3 ($1 has /$2/)"; else pass "$3"; fi
-}
-
-same() {
-	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 (\"$1\", want \"$2\")"; fi
-}
-
-q() {
-	sqlite3 "$DB" "$1"
 }
 
 # The whole database as text, for "nothing was written".

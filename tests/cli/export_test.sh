@@ -9,6 +9,7 @@
 set -u
 
 SHISA=${1:?usage: export_test.sh PATH/TO/shisa}
+. "$(dirname "$0")/lib.sh"
 case $SHISA in /*) ;; *) SHISA=$PWD/$SHISA ;; esac
 for tool in sqlite3 python3; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
@@ -19,38 +20,14 @@ done
 
 T=$(mktemp -d /tmp/shisa-export-XXXXXX) || exit 1
 DB=$T/shisa.db
-checks=0
-failures=0
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 cd "$T" || exit 1
 unset SHISA_CONFIG SHISA_DB
 
-pass() {
-	checks=$((checks + 1))
-	echo "ok: $*"
-}
-
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $*"
-	sed 's/^/    stdout| /' "$T/out" | head -40
-	sed 's/^/    stderr| /' "$T/err"
-}
-
-# run ARGS...: shisa directory export ARGS; stdout in $T/out, stderr in
-# $T/err, status in $rc; a sanitizer report fails the check.
+# run ARGS...: shisa directory export ARGS on $DB.
 run() {
-	"$SHISA" directory export --db "$DB" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/err"; then
-		fail "shisa directory export $*: sanitizer report"
-	fi
-}
-
-expect() {
-	if [ "$rc" -eq "$1" ]; then pass "$2"; else fail "$2 (exit $rc, want $1)"; fi
+	shisa_run directory export --db "$DB" "$@"
 }
 
 has() {
@@ -59,10 +36,6 @@ has() {
 
 lacks() {
 	if grep -Fq -- "$2" "$T/$1"; then fail "$3 ($1 has \"$2\")"; else pass "$3"; fi
-}
-
-same() {
-	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 (\"$1\", want \"$2\")"; fi
 }
 
 # Python reads the JSON on stdout and prints what EXPR says about it (D).

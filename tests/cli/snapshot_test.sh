@@ -10,6 +10,7 @@
 set -u
 
 SHISA=${1:?usage: snapshot_test.sh PATH/TO/shisa}
+. "$(dirname "$0")/lib.sh"
 case $SHISA in /*) ;; *) SHISA=$PWD/$SHISA ;; esac
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "snapshot_test: the sqlite3 command is needed (apt-get install sqlite3)"
@@ -18,50 +19,10 @@ fi
 
 T=$(mktemp -d /tmp/shisa-snapshot-cli-XXXXXX) || exit 1
 DB=$T/shisa.db
-checks=0
-failures=0
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 cd "$T" || exit 1
 unset SHISA_CONFIG SHISA_DB
-
-pass() {
-	checks=$((checks + 1))
-	echo "ok: $*"
-}
-
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $*"
-	sed 's/^/    stdout| /' "$T/out"
-	sed 's/^/    stderr| /' "$T/err"
-}
-
-# run ARGS...: run shisa; stdout in $T/out, stderr in $T/err, status in $rc.
-run() {
-	"$SHISA" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/err"; then
-		fail "shisa $*: sanitizer report"
-	fi
-}
-
-expect() {
-	if [ "$rc" -eq "$1" ]; then pass "$2"; else fail "$2 (exit $rc, want $1)"; fi
-}
-
-expect_line() {
-	if grep -Eq -- "$2" "$T/$1"; then pass "$3"; else fail "$3 ($1 lacks /$2/)"; fi
-}
-
-no_line() {
-	if grep -Eq -- "$2" "$T/$1"; then fail "$3 ($1 has /$2/)"; else pass "$3"; fi
-}
-
-same() {
-	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 (\"$1\", want \"$2\")"; fi
-}
 
 # --- usage -----------------------------------------------------------------
 
