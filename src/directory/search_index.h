@@ -34,7 +34,7 @@ size_t search_index_memory(const struct search_index *ix);
 /* Teams in it. */
 size_t search_index_teams(const struct search_index *ix);
 /* The directory's search_version it was built from (every change to
- * what search reads increments it: schema/0003_search.sql). */
+ * what search reads increments it: schema/0005_search.sql). */
 int64_t search_index_version(const struct search_index *ix);
 
 /* Run Q for a reader at LEVEL, as team_search does: the ids of the page

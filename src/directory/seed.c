@@ -306,7 +306,7 @@ static void pick_identity(struct seeder *s, struct rng *r, struct identity *id)
 	if (snprintf(label, sizeof(label), "%s%s%s%s%s%s%s%s", pe, *pe ? "-" : "", se, *se ? "-" : "", ke, *ce ? "-" : "",
 	             ce, numbered) >= (int)sizeof(label) ||
 	    snprintf(id->slug, sizeof(id->slug), "%s-%s", label, sh) >= (int)sizeof(id->slug) ||
-	    snprintf(id->domain, sizeof(id->domain), "%s.%s", label, id->abroad ? "com" : id->kind->tld) >=
+	    snprintf(id->domain, sizeof(id->domain), "%s.example.%s", label, id->abroad ? "com" : id->kind->tld) >=
 	            (int)sizeof(id->domain))
 		s->arena.full = true;
 }
@@ -484,7 +484,7 @@ static void make_rules(struct seeder *s, struct rng *r, int64_t team, const stru
 			char stem[32];
 			lower_into(stem, sizeof(stem), seed_stems[below(r, (uint32_t)seed_nstems)].en);
 			static const char *const tlds[] = {"jp", "co.jp", "com", "net"};
-			add_rule(s, "domain", arena_printf(&s->arena, "%s%s-%s.%s", chance(r, 30) ? "*." : "", stem,
+			add_rule(s, "domain", arena_printf(&s->arena, "%s%s-%s.example.%s", chance(r, 30) ? "*." : "", stem,
 			                                   id->kind->slug, tlds[below(r, 4)]),
 			         VIS_PUBLIC);
 		}

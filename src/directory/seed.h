@@ -5,7 +5,12 @@
  * some, and constituencies that overlap the way real ones do: teams of a
  * group share and nest address blocks and domains, providers hold the
  * large blocks their customers sit in, and some networks are claimed
- * twice. 100,000 teams hold about a million prefixes.
+ * twice. 100,000 teams hold about a million prefixes. Every domain, mail
+ * address and web site is under a reserved example domain (example.co.jp,
+ * example.ac.jp, example.com, ...: RFC 2606 and JPRS's), so that no mail
+ * the server sends to a seeded team reaches anyone. The networks and
+ * telephone numbers are random and may be someone's: a seeded directory
+ * is for trying and measuring shisa, not for routing or calling.
  *
  * Deterministic: the same SEED and the same day give the same directory
  * (only last_verified depends on the day, so that some records are
