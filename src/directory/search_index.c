@@ -19,8 +19,9 @@
  * Facets. Sector, region, CSIRT type and country are one value per team, a
  * code into the facet's sorted values. Constituency types are several per
  * team, each with its own visibility (constituency_type.h): the keys are
- * the values, each team's keys a run of type_rows, and each level has its
- * own spelling of a key to show. */
+ * the values, each team's keys a run of type_rows (or, for the many that
+ * have one, in the team itself), and each level has its own spelling of a
+ * key to show. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +34,20 @@
 #define NGROUPS (NFACETS + 1)
 static const char *const facet_names[NGROUPS] = {"sector", "region", "csirt_type", "country", "constituency_type"};
 /* A team's constituency type: the key's code, and the visibility of its
- * most visible row with that key. */
+ * most visible row with that key. No key has code 0: a team's own TYPE is
+ * 0 for none, TYPE_ROW() for one, and TYPES_SEVERAL for more. */
 #define TYPE_ROW(code, vis) ((uint32_t)(code) << 2 | (uint32_t)(vis))
 #define TYPE_CODE(row) ((row) >> 2)
 #define TYPE_VIS(row) ((row) & 3)
+#define TYPES_SEVERAL TYPE_ROW(0, 1)
 
 struct sx_team {
-	int64_t id;
+	uint32_t id;                                 /* (build checks that ids fit) */
 	uint32_t text, names_end, seg1, seg2, end;   /* arena offsets; END is after its last piece */
 	uint32_t sep1, sep2;                         /* the spaces between the three names */
 	uint32_t rank;                               /* position by (name_en, id) */
+	/* What a match reads, together: */
+	uint32_t type;                               /* its constituency type, kept here when it has one */
 	uint16_t value[NFACETS];                     /* codes of sector, region, csirt_type, country */
 	uint8_t vis[NFACETS];
 	bool active;
@@ -517,6 +522,8 @@ static void place_types(struct search_index *ix, const struct type_reading *tr)
 		ix->type_from[k] = (uint32_t)kept;
 		while (row < tr->nrows && tr->team[row] == ix->teams[k].id)
 			ix->type_rows[kept++] = ix->type_rows[row++];
+		size_t n = kept - ix->type_from[k];
+		ix->teams[k].type = n == 0 ? 0 : n == 1 ? ix->type_rows[kept - 1] : TYPES_SEVERAL;
 	}
 	ix->type_from[ix->nteams] = (uint32_t)kept;
 	ix->memory += kept * sizeof(*ix->type_rows) + (ix->nteams + 1) * sizeof(*ix->type_from);
@@ -782,37 +789,64 @@ struct run {
 	const struct search_index *ix;
 	enum dir_level level;
 	bool by_name;
-	int64_t want[NGROUPS];     /* the filters' codes; 0 any, -1 a value no team has */
+	int want[NGROUPS];         /* the filters' codes; 0 any, -1 a value no team has */
 	uint32_t *counts[NGROUPS];
 	uint64_t *keys;            /* (not in the names) << 32 | rank, one per match */
 	size_t nkeys, cap;
 	bool failed;
 };
 
-/* Team K matched (in its names or elsewhere) at a place the reader may
- * see: count it if it passes the state and the filters. */
-static void consider(struct run *r, const struct sx_team *t, bool in_names)
+/* The constituency types of T, from T itself unless it has several: no
+ * read from memory for most teams. */
+static const uint32_t *types_of(const struct search_index *ix, const struct sx_team *t, const uint32_t **end)
+{
+	if (t->type != TYPES_SEVERAL) {
+		*end = &t->type + (t->type != 0);
+		return &t->type;
+	}
+	size_t k = (size_t)(t - ix->teams);
+	*end = ix->type_rows + ix->type_from[k + 1];
+	return ix->type_rows + ix->type_from[k];
+}
+
+/* Has T the constituency type the filter wants, in a row the reader may see? */
+static bool has_type(const struct run *r, const struct sx_team *t)
+{
+	const uint32_t *end, *x = types_of(r->ix, t, &end);
+	while (x < end && (TYPE_CODE(*x) != (uint32_t)r->want[TYPES] || TYPE_VIS(*x) > (uint32_t)r->level))
+		x++;
+	return x < end;
+}
+
+static void count_types(struct run *r, const struct sx_team *t)
+{
+	if (!t->type)
+		return;   /* most teams */
+	const uint32_t *end, *x = types_of(r->ix, t, &end);
+	for (; x < end; x++)
+		if (TYPE_VIS(*x) <= (uint32_t)r->level)
+			r->counts[TYPES][TYPE_CODE(*x)]++;
+}
+
+/* Does T pass the state and the filters? Small enough to be inlined, so
+ * that the teams a filter leaves out cost no call. */
+static inline bool passes(const struct run *r, const struct sx_team *t)
 {
 	if (r->level < DIR_ALL && !t->active)
-		return;
+		return false;
 	for (int f = 0; f < NFACETS; f++)
 		if (r->want[f] && (t->value[f] != r->want[f] || t->vis[f] > r->level))
-			return;
-	size_t k = (size_t)(t - r->ix->teams);
-	const uint32_t *types = r->ix->type_rows + r->ix->type_from[k], *types_end = r->ix->type_rows + r->ix->type_from[k + 1];
-	if (r->want[TYPES]) {
-		const uint32_t *x = types;
-		while (x < types_end && (TYPE_CODE(*x) != r->want[TYPES] || TYPE_VIS(*x) > (uint32_t)r->level))
-			x++;
-		if (x == types_end)
-			return;
-	}
+			return false;
+	return !r->want[TYPES] || has_type(r, t);
+}
+
+/* A match that passes: its facets counted, its sort key kept. */
+static void count_match(struct run *r, const struct sx_team *t, bool in_names)
+{
 	for (int f = 0; f < NFACETS; f++)
 		if (t->value[f] && t->vis[f] <= r->level)
 			r->counts[f][t->value[f]]++;
-	for (const uint32_t *x = types; x < types_end; x++)
-		if (TYPE_VIS(*x) <= (uint32_t)r->level)
-			r->counts[TYPES][TYPE_CODE(*x)]++;
+	count_types(r, t);
 	if (r->nkeys == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 1024;
 		uint64_t *bigger = realloc(r->keys, cap * sizeof(*bigger));
@@ -824,6 +858,14 @@ static void consider(struct run *r, const struct sx_team *t, bool in_names)
 		r->cap = cap;
 	}
 	r->keys[r->nkeys++] = (uint64_t)(!r->by_name && !in_names) << 32 | t->rank;
+}
+
+/* Team T matched (in its names or elsewhere) at a place the reader may
+ * see: count it if it passes the state and the filters. */
+static inline void consider(struct run *r, const struct sx_team *t, bool in_names)
+{
+	if (passes(r, t))
+		count_match(r, t, in_names);
 }
 
 /* One or two characters: in the names, within one of them. */
@@ -1116,7 +1158,7 @@ int search_index_query(const struct search_index *ix, const struct team_query *q
 			value = type_key.data;
 		}
 		if (value && *value)
-			r.want[f] = value_code(ix, f, value) ? (int64_t)value_code(ix, f, value) : -1;
+			r.want[f] = value_code(ix, f, value) ? (int)value_code(ix, f, value) : -1;
 		if (!(r.counts[f] = calloc(ix->nvalues[f], sizeof(*r.counts[f]))))
 			goto out;
 	}
