@@ -54,9 +54,9 @@ int constituency_type_rows(struct db *db, int (*each)(int64_t team_id, const cha
                            void *arg)
 {
 	static const char sql[] =
-		"SELECT team_id, k, min(" CONSTITUENCY_TYPE_VIS_SQL("visibility") ") FROM (SELECT team_id, visibility, "
-		CONSTITUENCY_TYPE_KEY_SQL("value") " AS k FROM team_constituency WHERE kind = 'type')"
-		" WHERE k != '' GROUP BY team_id, k ORDER BY team_id, k";
+		"SELECT team_id, " CONSTITUENCY_TYPE_KEY_SQL("value") " AS k, min(" CONSTITUENCY_TYPE_VIS_SQL("visibility") ")"
+		" FROM team_constituency INDEXED BY team_constituency_type_of WHERE kind = 'type'"
+		" GROUP BY team_id, k HAVING k != '' ORDER BY team_id, k";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
 		return -1;

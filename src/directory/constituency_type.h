@@ -21,19 +21,25 @@
 /* The longest constituency type a team may write, in characters. */
 #define CONSTITUENCY_TYPE_MAX 100
 
-/* The key in SQL, of a column or an expression V. */
+/* In SQL, of a row's value V: its key, and its spelling (the value
+ * trimmed). The indexes of schema/0007 hold the key, and SQLite uses them
+ * only for the same expression: change both together. */
 #define CONSTITUENCY_TYPE_KEY_SQL(v) "lower(trim(" v ", ' ' || char(9, 10, 13)))"
+#define CONSTITUENCY_TYPE_SPELLING_SQL(v) "trim(" v ", ' ' || char(9, 10, 13))"
 /* The visibility rank (0 public, 1 members, 2 secretariat) of a row's
  * column V, in SQL. */
 #define CONSTITUENCY_TYPE_VIS_SQL(v) "(CASE " v " WHEN 'public' THEN 0 WHEN 'members' THEN 1 ELSE 2 END)"
 /* A common table expression type_labels(k, s): each key a reader at level
- * ?2 may see and the spelling its facet shows. */
+ * ?2 may see and the spelling its facet shows, read from the index of
+ * keys and spellings (the planner would rather read every type row from
+ * the table, for many times the time). */
 #define CONSTITUENCY_TYPE_LABELS_CTE \
-	"type_labels(k, s) AS (SELECT k, s FROM (SELECT k, s, row_number() OVER (PARTITION BY k" \
-	"  ORDER BY count(*) DESC, s) AS r FROM (SELECT " CONSTITUENCY_TYPE_KEY_SQL("c.value") " AS k," \
-	"  trim(c.value, ' ' || char(9, 10, 13)) AS s FROM team_constituency c JOIN teams lt ON lt.id = c.team_id" \
-	"  WHERE c.kind = 'type' AND (?2 = 2 OR lt.state = 'active') AND " CONSTITUENCY_TYPE_VIS_SQL("c.visibility") \
-	"  <= ?2) WHERE k != '' GROUP BY k, s) WHERE r = 1)"
+	"type_labels(k, s) AS (SELECT k, s FROM (SELECT k, s, row_number() OVER (PARTITION BY k ORDER BY n DESC, s) AS r" \
+	"  FROM (SELECT " CONSTITUENCY_TYPE_KEY_SQL("c.value") " AS k, " CONSTITUENCY_TYPE_SPELLING_SQL("c.value") " AS s," \
+	"   count(*) AS n FROM team_constituency c INDEXED BY team_constituency_type_spelling WHERE c.kind = 'type'" \
+	"   AND " CONSTITUENCY_TYPE_VIS_SQL("c.visibility") " <= ?2" \
+	"   AND (?2 = 2 OR c.team_id NOT IN (SELECT id FROM teams WHERE state != 'active')) GROUP BY 1, 2)" \
+	"  WHERE k != '') WHERE r = 1)"
 
 /* Append the key of IN to OUT (nothing for a blank IN). Return 0, or -1
  * when OUT is full. */
