@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json_writer.h"
+#include "directory/constituency_type.h"
 #include "directory/directory_http.h"
 #include "directory/team.h"
 #include "http/input.h"
@@ -32,8 +33,8 @@ static void each_facet(const struct team_facet *f, void *arg)
 	json_object_set_new(group, f->value, json_integer(f->count));
 }
 
-/* Search and list: ?q= ?sector= ?region= ?csirt_type= ?country= ?sort=
- * (relevance|name) ?limit= ?cursor=. */
+/* Search and list: ?q= ?sector= ?region= ?csirt_type= ?country=
+ * ?constituency_type= ?sort= (relevance|name) ?limit= ?cursor=. */
 static void teams_list(struct ctx *c)
 {
 	static const char *const sorts[] = {"relevance", "name", NULL};
@@ -43,6 +44,7 @@ static void teams_list(struct ctx *c)
 		.region = input_query_text(c, "region", 40),
 		.csirt_type = input_query_text(c, "csirt_type", 40),
 		.country = input_query_text(c, "country", 2),
+		.constituency_type = input_query_text(c, "constituency_type", CONSTITUENCY_TYPE_MAX),
 		.limit = input_limit(c),
 		.offset = (int)input_cursor(c),
 	};

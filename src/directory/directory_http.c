@@ -7,6 +7,7 @@
 #include "core/json_writer.h"
 #include "core/clock.h"
 #include "directory/bounce.h"
+#include "directory/constituency_type.h"
 #include "directory/directory_http.h"
 #include "directory/export.h"
 #include "directory/securitytxt.h"
@@ -95,9 +96,12 @@ static void each_facet(const struct team_facet *f, void *arg)
 	const char *prefix = !strcmp(f->facet, "sector") ? "dir.sector." : !strcmp(f->facet, "region") ? "dir.region."
 	                     : !strcmp(f->facet, "csirt_type") ? "dir.type." : "";
 	const char *chosen = form_get(&ps->c->query, f->facet);
+	/* A constituency type is chosen by any of its spellings. */
+	bool selected = chosen && (!strcmp(f->facet, "constituency_type") ? constituency_type_same(chosen, f->value)
+	                                                                   : !strcmp(chosen, f->value));
 	json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:b}", "value", f->value, "label",
 	                                      *prefix ? label(ps->c, prefix, f->value) : f->value, "count",
-	                                      (json_int_t)f->count, "selected", chosen && !strcmp(chosen, f->value)));
+	                                      (json_int_t)f->count, "selected", selected));
 }
 
 /* A link to this search with the offset changed. */
@@ -106,7 +110,8 @@ static json_t *page_link(struct ctx *c, int offset)
 	struct buf b;
 	buf_init(&b, 4096);
 	buf_adds(&b, "/directory?");
-	static const char *const keep[] = {"q", "sector", "region", "csirt_type", "country", "sort", NULL};
+	static const char *const keep[] = {"q", "sector", "region", "csirt_type", "country", "constituency_type", "sort",
+	                                   NULL};
 	for (size_t i = 0; keep[i]; i++) {
 		const char *v = form_get(&c->query, keep[i]);
 		if (!v || !*v)
@@ -135,6 +140,7 @@ static void directory_page(struct ctx *c)
 		.region = input_query_text(c, "region", 40),
 		.csirt_type = input_query_text(c, "csirt_type", 40),
 		.country = input_query_text(c, "country", 2),
+		.constituency_type = input_query_text(c, "constituency_type", CONSTITUENCY_TYPE_MAX),
 		.limit = 50,
 		.offset = (int)input_cursor(c),
 	};

@@ -14,15 +14,29 @@
  * the offsets where it starts, increasing, as LEB128 deltas. A query of
  * three characters or more walks the postings of its rarest trigram and
  * compares the whole query there; a shorter one takes the names postings
- * of every trigram that begins with it (a contiguous range of keys). */
+ * of every trigram that begins with it (a contiguous range of keys).
+ *
+ * Facets. Sector, region, CSIRT type and country are one value per team, a
+ * code into the facet's sorted values. Constituency types are several per
+ * team, each with its own visibility (constituency_type.h): the keys are
+ * the values, each team's keys a run of type_rows, and each level has its
+ * own spelling of a key to show. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/buf.h"
+#include "directory/constituency_type.h"
 #include "directory/search_index.h"
 
-#define NFACETS 4
-static const char *const facet_names[NFACETS] = {"sector", "region", "csirt_type", "country"};
+#define NFACETS 4          /* the facets of one value per team */
+#define TYPES NFACETS      /* then constituency types */
+#define NGROUPS (NFACETS + 1)
+static const char *const facet_names[NGROUPS] = {"sector", "region", "csirt_type", "country", "constituency_type"};
+/* A team's constituency type: the key's code, and the visibility of its
+ * most visible row with that key. */
+#define TYPE_ROW(code, vis) ((uint32_t)(code) << 2 | (uint32_t)(vis))
+#define TYPE_CODE(row) ((row) >> 2)
+#define TYPE_VIS(row) ((row) & 3)
 
 struct sx_team {
 	int64_t id;
@@ -50,12 +64,15 @@ struct search_index {
 	char *text;
 	size_t text_len;
 	struct sx_postings all, names;
-	char **values[NFACETS];    /* each facet's values, sorted; code 0 is "" */
-	size_t nvalues[NFACETS];
+	char **values[NGROUPS];    /* each facet's values (of TYPES: the keys), sorted; code 0 is "" */
+	size_t nvalues[NGROUPS];
+	uint32_t *type_from;       /* team k's constituency types: type_rows[type_from[k]..type_from[k + 1]) */
+	uint32_t *type_rows;       /* TYPE_ROW()s, by team and key */
+	char **type_spelling[DIR_ALL + 1];   /* each key's spelling at each level (NULL: none visible) */
 	/* The answer to the empty query at each level (the directory page as
 	 * it opens): how many teams are listed, and the facet counts. */
 	size_t listed[DIR_ALL + 1];
-	uint32_t *listed_counts[DIR_ALL + 1][NFACETS];
+	uint32_t *listed_counts[DIR_ALL + 1][NGROUPS];
 	int64_t version;           /* search_version when it was read */
 	size_t memory;
 };
@@ -377,20 +394,132 @@ static int read_values(struct db *db, struct search_index *ix)
 	return 0;
 }
 
-static uint16_t value_code(const struct search_index *ix, int f, const char *v)
+static uint32_t value_code(const struct search_index *ix, int f, const char *v)
 {
 	size_t lo = 1, hi = ix->nvalues[f];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(ix->values[f][mid], v);
 		if (c == 0)
-			return (uint16_t)mid;
+			return (uint32_t)mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return 0;
+}
+
+/* Reading the constituency types. */
+struct type_reading {
+	struct search_index *ix;
+	enum dir_level level;      /* whose spellings are read */
+	size_t cap;                /* room in values[TYPES] and type_spelling[DIR_ALL] */
+	int64_t *team;             /* the team of each of type_rows */
+	size_t nrows, rows_cap;
+};
+
+/* The keys, with their spellings at DIR_ALL, which sees every key. */
+static int add_key(const char *key, const char *spelling, void *arg)
+{
+	struct type_reading *tr = arg;
+	struct search_index *ix = tr->ix;
+	size_t n = ix->nvalues[TYPES];
+	if (n == tr->cap) {
+		char **keys = realloc(ix->values[TYPES], 2 * tr->cap * sizeof(*keys));
+		if (keys)
+			ix->values[TYPES] = keys;
+		char **spellings = realloc(ix->type_spelling[DIR_ALL], 2 * tr->cap * sizeof(*spellings));
+		if (spellings)
+			ix->type_spelling[DIR_ALL] = spellings;
+		if (!keys || !spellings)
+			return -1;
+		tr->cap *= 2;
+	}
+	ix->values[TYPES][n] = strdup(key);
+	ix->type_spelling[DIR_ALL][n] = strdup(spelling);
+	ix->nvalues[TYPES] = n + 1;
+	ix->memory += strlen(key) + strlen(spelling) + 2 + 2 * sizeof(char *);
+	return ix->values[TYPES][n] && ix->type_spelling[DIR_ALL][n] ? 0 : -1;
+}
+
+/* A key's spelling at the level being read. */
+static int add_spelling(const char *key, const char *spelling, void *arg)
+{
+	struct type_reading *tr = arg;
+	uint32_t code = value_code(tr->ix, TYPES, key);
+	if (!code)
+		return 0;
+	tr->ix->memory += strlen(spelling) + 1;
+	return (tr->ix->type_spelling[tr->level][code] = strdup(spelling)) ? 0 : -1;
+}
+
+/* One key of one team, in team order. */
+static int add_type_row(int64_t team_id, const char *key, enum visibility v, void *arg)
+{
+	struct type_reading *tr = arg;
+	struct search_index *ix = tr->ix;
+	if (tr->nrows == tr->rows_cap) {
+		size_t cap = 2 * tr->rows_cap;
+		int64_t *team = realloc(tr->team, cap * sizeof(*team));
+		if (team)
+			tr->team = team;
+		uint32_t *rows = realloc(ix->type_rows, cap * sizeof(*rows));
+		if (rows)
+			ix->type_rows = rows;
+		if (!team || !rows)
+			return -1;
+		tr->rows_cap = cap;
+	}
+	uint32_t code = value_code(ix, TYPES, key);
+	if (!code || code >= 1u << 30)
+		return -1;   /* not in the keys just read, or more keys than a row holds */
+	tr->team[tr->nrows] = team_id;
+	ix->type_rows[tr->nrows++] = TYPE_ROW(code, v > VIS_SECRETARIAT ? VIS_SECRETARIAT : v);
+	return 0;
+}
+
+/* The keys, their spellings at each level and each team's keys: into
+ * values[TYPES], type_spelling and type_rows, with TR->team the team of
+ * each row. */
+static int read_types(struct db *db, struct search_index *ix, struct type_reading *tr)
+{
+	tr->ix = ix;
+	tr->cap = 16;
+	tr->rows_cap = 1024;
+	ix->values[TYPES] = calloc(tr->cap, sizeof(char *));
+	ix->type_spelling[DIR_ALL] = calloc(tr->cap, sizeof(char *));
+	ix->type_rows = malloc(tr->rows_cap * sizeof(*ix->type_rows));
+	tr->team = malloc(tr->rows_cap * sizeof(*tr->team));
+	if (!ix->values[TYPES] || !ix->type_spelling[DIR_ALL] || !ix->type_rows || !tr->team ||
+	    !(ix->values[TYPES][0] = strdup("")))
+		return -1;
+	ix->nvalues[TYPES] = 1;
+	if (constituency_type_labels(db, DIR_ALL, add_key, tr) < 0)
+		return -1;
+	for (int l = DIR_PUBLIC; l < DIR_ALL; l++) {
+		tr->level = (enum dir_level)l;
+		if (!(ix->type_spelling[l] = calloc(ix->nvalues[TYPES], sizeof(char *))) ||
+		    constituency_type_labels(db, tr->level, add_spelling, tr) < 0)
+			return -1;
+	}
+	return constituency_type_rows(db, add_type_row, tr);
+}
+
+/* Each team's run of type_rows, once the teams are read: the rows of
+ * teams that are not there (none, with foreign keys on) are left out. */
+static void place_types(struct search_index *ix, const struct type_reading *tr)
+{
+	size_t row = 0, kept = 0;
+	for (size_t k = 0; k < ix->nteams; k++) {
+		while (row < tr->nrows && tr->team[row] < ix->teams[k].id)
+			row++;
+		ix->type_from[k] = (uint32_t)kept;
+		while (row < tr->nrows && tr->team[row] == ix->teams[k].id)
+			ix->type_rows[kept++] = ix->type_rows[row++];
+	}
+	ix->type_from[ix->nteams] = (uint32_t)kept;
+	ix->memory += kept * sizeof(*ix->type_rows) + (ix->nteams + 1) * sizeof(*ix->type_from);
 }
 
 /* Visibility choices that search reads, per team id. */
@@ -477,7 +606,7 @@ static int read_texts(struct db *db, struct search_index *ix, struct buf *arena,
 			trc = sqlite3_step(texts);
 		}
 		for (int f = 0; f < NFACETS; f++) {
-			t->value[f] = value_code(ix, f, db_col_text(teams, 8 + f));
+			t->value[f] = (uint16_t)value_code(ix, f, db_col_text(teams, 8 + f));
 			t->vis[f] = vis[id][V_SECTOR + f];
 		}
 		uint32_t base = (uint32_t)arena->len;
@@ -508,7 +637,7 @@ out:
 static int count_listed(struct search_index *ix)
 {
 	for (int l = 0; l <= DIR_ALL; l++) {
-		for (int f = 0; f < NFACETS; f++) {
+		for (int f = 0; f < NGROUPS; f++) {
 			if (!(ix->listed_counts[l][f] = calloc(ix->nvalues[f], sizeof(uint32_t))))
 				return -1;
 			ix->memory += ix->nvalues[f] * sizeof(uint32_t);
@@ -521,6 +650,9 @@ static int count_listed(struct search_index *ix)
 			for (int f = 0; f < NFACETS; f++)
 				if (t->value[f] && t->vis[f] <= l)
 					ix->listed_counts[l][f][t->value[f]]++;
+			for (uint32_t i = ix->type_from[k]; i < ix->type_from[k + 1]; i++)
+				if (TYPE_VIS(ix->type_rows[i]) <= (uint32_t)l)
+					ix->listed_counts[l][TYPES][TYPE_CODE(ix->type_rows[i])]++;
 		}
 	}
 	return 0;
@@ -540,13 +672,15 @@ static int build(struct db *db, struct search_index *ix)
 	ix->teams = calloc((size_t)n + 1, sizeof(*ix->teams));
 	ix->by_rank = calloc((size_t)n + 1, sizeof(*ix->by_rank));
 	ix->starts = calloc((size_t)n + 1, sizeof(*ix->starts));
+	ix->type_from = calloc((size_t)n + 1, sizeof(*ix->type_from));
+	struct type_reading types = {0};
 	uint32_t *rank_of_id = calloc((size_t)max_id + 1, sizeof(*rank_of_id));
 	uint8_t (*vis)[V__COUNT] = calloc((size_t)max_id + 1, sizeof(*vis));
 	struct buf arena;
 	buf_init(&arena, (size_t)UINT32_MAX - 16);
 	int rc = -1;
-	if (!ix->teams || !ix->by_rank || !ix->starts || !rank_of_id || !vis || read_values(db, ix) < 0 ||
-	    read_visibility(db, vis, max_id) < 0)
+	if (!ix->teams || !ix->by_rank || !ix->starts || !ix->type_from || !rank_of_id || !vis ||
+	    read_values(db, ix) < 0 || read_types(db, ix, &types) < 0 || read_visibility(db, vis, max_id) < 0)
 		goto out;
 	sqlite3_stmt *st = db_stmt(db, rank_sql);
 	if (!st)
@@ -565,6 +699,7 @@ static int build(struct db *db, struct search_index *ix)
 		ix->by_rank[ix->teams[k].rank] = (uint32_t)k;
 		ix->starts[k] = ix->teams[k].text;
 	}
+	place_types(ix, &types);
 	/* Room after the last team for the trigrams that end there. */
 	if (buf_add(&arena, "\n\n", 2) < 0)
 		goto out;
@@ -579,6 +714,7 @@ out:
 	buf_release(&arena);
 	free(rank_of_id);
 	free(vis);
+	free(types.team);
 	return rc;
 }
 
@@ -604,14 +740,20 @@ void search_index_free(struct search_index *ix)
 		return;
 	postings_free(&ix->all);
 	postings_free(&ix->names);
-	for (int f = 0; f < NFACETS; f++) {
+	for (int f = 0; f < NGROUPS; f++) {
 		for (size_t i = 0; ix->values[f] && i < ix->nvalues[f]; i++)
 			free(ix->values[f][i]);
 		free(ix->values[f]);
 	}
-	for (int l = 0; l <= DIR_ALL; l++)
-		for (int f = 0; f < NFACETS; f++)
+	for (int l = 0; l <= DIR_ALL; l++) {
+		for (size_t i = 0; ix->type_spelling[l] && i < ix->nvalues[TYPES]; i++)
+			free(ix->type_spelling[l][i]);
+		free(ix->type_spelling[l]);
+		for (int f = 0; f < NGROUPS; f++)
 			free(ix->listed_counts[l][f]);
+	}
+	free(ix->type_from);
+	free(ix->type_rows);
 	free(ix->teams);
 	free(ix->by_rank);
 	free(ix->starts);
@@ -640,8 +782,8 @@ struct run {
 	const struct search_index *ix;
 	enum dir_level level;
 	bool by_name;
-	int want[NFACETS];         /* the filters' codes; 0 any, -1 a value no team has */
-	uint32_t *counts[NFACETS];
+	int64_t want[NGROUPS];     /* the filters' codes; 0 any, -1 a value no team has */
+	uint32_t *counts[NGROUPS];
 	uint64_t *keys;            /* (not in the names) << 32 | rank, one per match */
 	size_t nkeys, cap;
 	bool failed;
@@ -656,9 +798,21 @@ static void consider(struct run *r, const struct sx_team *t, bool in_names)
 	for (int f = 0; f < NFACETS; f++)
 		if (r->want[f] && (t->value[f] != r->want[f] || t->vis[f] > r->level))
 			return;
+	size_t k = (size_t)(t - r->ix->teams);
+	const uint32_t *types = r->ix->type_rows + r->ix->type_from[k], *types_end = r->ix->type_rows + r->ix->type_from[k + 1];
+	if (r->want[TYPES]) {
+		const uint32_t *x = types;
+		while (x < types_end && (TYPE_CODE(*x) != r->want[TYPES] || TYPE_VIS(*x) > (uint32_t)r->level))
+			x++;
+		if (x == types_end)
+			return;
+	}
 	for (int f = 0; f < NFACETS; f++)
 		if (t->value[f] && t->vis[f] <= r->level)
 			r->counts[f][t->value[f]]++;
+	for (const uint32_t *x = types; x < types_end; x++)
+		if (TYPE_VIS(*x) <= (uint32_t)r->level)
+			r->counts[TYPES][TYPE_CODE(*x)]++;
 	if (r->nkeys == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 1024;
 		uint64_t *bigger = realloc(r->keys, cap * sizeof(*bigger));
@@ -906,14 +1060,17 @@ static void smallest(uint64_t *keys, size_t n, size_t k)
 	qsort(keys, n, sizeof(*keys), cmp_u64);
 }
 
-static void emit_facets(const struct search_index *ix, uint32_t *const counts[NFACETS],
+/* Each value counted, in the order of the values: a constituency type by
+ * its key, shown with its spelling at LEVEL. */
+static void emit_facets(const struct search_index *ix, enum dir_level level, uint32_t *const counts[NGROUPS],
                         void (*facet)(const struct team_facet *f, void *arg), void *arg)
 {
-	for (int f = 0; f < NFACETS && facet; f++) {
+	for (int f = 0; f < NGROUPS && facet; f++) {
 		for (size_t v = 1; v < ix->nvalues[f]; v++) {
-			if (!counts[f][v])
+			const char *shown = f == TYPES ? ix->type_spelling[level][v] : ix->values[f][v];
+			if (!counts[f][v] || !shown)
 				continue;
-			struct team_facet tf = {facet_names[f], ix->values[f][v], counts[f][v]};
+			struct team_facet tf = {facet_names[f], shown, counts[f][v]};
 			facet(&tf, arg);
 		}
 	}
@@ -925,7 +1082,7 @@ static int list_everything(const struct search_index *ix, enum dir_level level, 
                            void (*facet)(const struct team_facet *f, void *arg), void *arg, int64_t *total)
 {
 	*total = (int64_t)ix->listed[level];
-	emit_facets(ix, ix->listed_counts[level], facet, arg);
+	emit_facets(ix, level, ix->listed_counts[level], facet, arg);
 	int n = 0;
 	for (size_t rank = 0; rank < ix->nteams && (size_t)n < want; rank++) {
 		const struct sx_team *t = &ix->teams[ix->by_rank[rank]];
@@ -945,14 +1102,21 @@ int search_index_query(const struct search_index *ix, const struct team_query *q
                        int64_t *total)
 {
 	struct run r = {.ix = ix, .level = level, .by_name = q->by_name};
-	const char *filters[NFACETS] = {q->sector, q->region, q->csirt_type, q->country};
-	struct buf folded;
+	const char *filters[NGROUPS] = {q->sector, q->region, q->csirt_type, q->country, q->constituency_type};
+	struct buf folded, type_key;
 	buf_init(&folded, 4096);
+	buf_init(&type_key, 4096);
 	int n = -1;
 	*total = 0;
-	for (int f = 0; f < NFACETS; f++) {
-		if (filters[f] && *filters[f])
-			r.want[f] = value_code(ix, f, filters[f]) ? value_code(ix, f, filters[f]) : -1;
+	for (int f = 0; f < NGROUPS; f++) {
+		const char *value = filters[f];
+		if (f == TYPES && value) {
+			if (constituency_type_key(value, &type_key) < 0)
+				goto out;
+			value = type_key.data;
+		}
+		if (value && *value)
+			r.want[f] = value_code(ix, f, value) ? (int64_t)value_code(ix, f, value) : -1;
 		if (!(r.counts[f] = calloc(ix->nvalues[f], sizeof(*r.counts[f]))))
 			goto out;
 	}
@@ -971,10 +1135,13 @@ int search_index_query(const struct search_index *ix, const struct team_query *q
 	if (nchars >= 256)
 		goto out;   /* longer than any query the API takes: SQL answers it */
 	bool none = control;
-	for (int f = 0; f < NFACETS; f++)
+	bool filtered = false;
+	for (int f = 0; f < NGROUPS; f++) {
 		none |= r.want[f] < 0;
+		filtered |= r.want[f] != 0;
+	}
 	size_t from = q->offset > 0 ? (size_t)q->offset : 0, want = q->limit < max ? (size_t)q->limit : (size_t)max;
-	if (!none && nchars == 0 && !r.want[0] && !r.want[1] && !r.want[2] && !r.want[3]) {
+	if (!none && nchars == 0 && !filtered) {
 		n = list_everything(ix, level, from, want, ids, facet, arg, total);
 		goto out;
 	}
@@ -990,7 +1157,7 @@ int search_index_query(const struct search_index *ix, const struct team_query *q
 	if (r.failed)
 		goto out;
 	*total = (int64_t)r.nkeys;
-	emit_facets(ix, r.counts, facet, arg);
+	emit_facets(ix, level, r.counts, facet, arg);
 	n = 0;
 	if (from < r.nkeys && want > 0) {
 		size_t upto = from + want < r.nkeys ? from + want : r.nkeys;
@@ -999,9 +1166,10 @@ int search_index_query(const struct search_index *ix, const struct team_query *q
 			ids[n++] = ix->teams[ix->by_rank[(uint32_t)r.keys[i]]].id;
 	}
 out:
-	for (int f = 0; f < NFACETS; f++)
+	for (int f = 0; f < NGROUPS; f++)
 		free(r.counts[f]);
 	free(r.keys);
 	buf_release(&folded);
+	buf_release(&type_key);
 	return n;
 }

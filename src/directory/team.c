@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "directory/bounce.h"
+#include "directory/constituency_type.h"
 #include "directory/search_service.h"
 #include "directory/team.h"
 
@@ -379,13 +380,20 @@ int team_write_json(struct db *db, const struct team *t, enum dir_level level, b
 #define VIS(f) "(CASE coalesce((SELECT visibility FROM team_visibility v WHERE v.team_id = t.id" \
 	" AND v.field = '" f "'), 'public') WHEN 'public' THEN 0 WHEN 'members' THEN 1 ELSE 2 END)"
 
-/* ?1 text (FTS phrase, or LIKE pattern), ?2 level, ?3..?6 filters. */
+/* A constituency type row of team t, of visibility at most ?2 (the rows
+ * the reader may see). */
+#define TYPE_ROW \
+	" c.team_id = t.id AND c.kind = 'type' AND " CONSTITUENCY_TYPE_VIS_SQL("c.visibility") " <= ?2"
+/* ?1 text (FTS phrase, or LIKE pattern), ?2 level, ?3..?6 filters, ?11 the
+ * constituency type filter's key. */
 #define FILTERS \
 	" AND (?2 = 2 OR t.state = 'active')" \
 	" AND (?3 = '' OR (t.sector = ?3 AND " VIS("sector") " <= ?2))" \
 	" AND (?4 = '' OR (t.region = ?4 AND " VIS("region") " <= ?2))" \
 	" AND (?5 = '' OR (t.csirt_type = ?5 AND " VIS("csirt_type") " <= ?2))" \
-	" AND (?6 = '' OR (t.country = ?6 AND " VIS("country") " <= ?2))"
+	" AND (?6 = '' OR (t.country = ?6 AND " VIS("country") " <= ?2))" \
+	" AND (?11 = '' OR EXISTS (SELECT 1 FROM team_constituency c WHERE" TYPE_ROW \
+	"   AND " CONSTITUENCY_TYPE_KEY_SQL("c.value") " = ?11))"
 /* A row's rowid is team_id * 4 + level (team_store.c): no content read. */
 #define BY_TEXT " t.id IN (SELECT rowid >> 2 FROM team_search WHERE team_search MATCH ?1 AND (rowid & 3) = ?2)"
 #define BY_NAME " (?1 = '%%' OR t.name_en LIKE ?1 ESCAPE '\\' OR t.name_ja LIKE ?1 ESCAPE '\\'" \
@@ -393,15 +401,18 @@ int team_write_json(struct db *db, const struct team *t, enum dir_level level, b
 #define FACETS(where) \
 	"WITH hits AS (SELECT t.id, t.sector, t.region, t.csirt_type, t.country, " VIS("sector") " AS vs, " \
 	VIS("region") " AS vr, " VIS("csirt_type") " AS vt, " VIS("country") " AS vc FROM teams t WHERE" \
-	where FILTERS ")" \
+	where FILTERS "), " CONSTITUENCY_TYPE_LABELS_CTE \
 	" SELECT 'total', '', count(*) FROM hits" \
 	" UNION ALL SELECT 'sector', sector, count(*) FROM hits WHERE sector != '' AND vs <= ?2 GROUP BY sector" \
 	" UNION ALL SELECT 'region', region, count(*) FROM hits WHERE region != '' AND vr <= ?2 GROUP BY region" \
 	" UNION ALL SELECT 'csirt_type', csirt_type, count(*) FROM hits WHERE csirt_type != '' AND vt <= ?2" \
 	"   GROUP BY csirt_type" \
-	" UNION ALL SELECT 'country', country, count(*) FROM hits WHERE country != '' AND vc <= ?2 GROUP BY country"
+	" UNION ALL SELECT 'country', country, count(*) FROM hits WHERE country != '' AND vc <= ?2 GROUP BY country" \
+	" UNION ALL SELECT 'constituency_type', l.s, count(DISTINCT t.id) FROM hits t JOIN team_constituency c ON" \
+	TYPE_ROW " JOIN type_labels l ON l.k = " CONSTITUENCY_TYPE_KEY_SQL("c.value") " GROUP BY l.k"
 
-static void bind_query(sqlite3_stmt *st, const char *text, enum dir_level level, const struct team_query *q)
+static void bind_query(sqlite3_stmt *st, const char *text, enum dir_level level, const struct team_query *q,
+                       const char *type_key)
 {
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, (int)level);
@@ -409,6 +420,7 @@ static void bind_query(sqlite3_stmt *st, const char *text, enum dir_level level,
 	sqlite3_bind_text(st, 4, q->region ? q->region : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, q->csirt_type ? q->csirt_type : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, q->country ? q->country : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, type_key, -1, SQLITE_STATIC);
 }
 
 static size_t utf8_chars(const char *s)
@@ -462,9 +474,10 @@ static int search(struct db *db, const struct team_query *q, enum dir_level leve
 	 * phrase (no query syntax from the user). Fewer: names by LIKE. */
 	const char *qs = q->q ? q->q : "";
 	bool fts = utf8_chars(qs) >= 3;
-	struct buf text, like;
+	struct buf text, like, type_key;
 	buf_init(&text, 4096);
 	buf_init(&like, 4096);
+	buf_init(&type_key, 4096);
 	if (fts) {
 		buf_addc(&text, '"');
 		for (const char *p = qs; *p; p++) {
@@ -484,9 +497,9 @@ static int search(struct db *db, const struct team_query *q, enum dir_level leve
 	*total = 0;
 	const char *match = fts ? text.data : like.data;
 	sqlite3_stmt *st = db_stmt(db, fts ? text_facets : name_facets);
-	if (!st || !match)
+	if (!st || !match || constituency_type_key(q->constituency_type ? q->constituency_type : "", &type_key) < 0)
 		goto out;
-	bind_query(st, match, level, q);
+	bind_query(st, match, level, q, type_key.data);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct team_facet f = {db_col_text(st, 0), db_col_text(st, 1), sqlite3_column_int64(st, 2)};
 		if (!strcmp(f.facet, "total"))
@@ -499,7 +512,7 @@ static int search(struct db *db, const struct team_query *q, enum dir_level leve
 	st = db_stmt(db, fts ? text_rank : name_order);
 	if (!st)
 		goto out;
-	bind_query(st, match, level, q);
+	bind_query(st, match, level, q, type_key.data);
 	sqlite3_bind_int(st, 7, q->limit);
 	sqlite3_bind_int(st, 8, q->offset);
 	if (fts) {
@@ -514,6 +527,7 @@ static int search(struct db *db, const struct team_query *q, enum dir_level leve
 out:
 	buf_release(&text);
 	buf_release(&like);
+	buf_release(&type_key);
 	return n;
 }
 

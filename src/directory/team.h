@@ -82,17 +82,19 @@ int team_list(struct db *db, enum dir_level level, int64_t after, int limit,
 /* A directory search: free text (names, host organisation, texts, in
  * Japanese or English; three characters or more use the trigram index,
  * shorter ones match names), filters, and paging by offset. Filters and
- * facets only count a team's value where the reader may see that field. */
+ * facets only count a team's value where the reader may see that field,
+ * or for constituency types that row (constituency_type.h). */
 struct team_query {
 	const char *q;            /* "" for none */
 	const char *sector, *region, *csirt_type, *country;   /* "" for any */
+	const char *constituency_type;   /* "" or NULL for any; matched by its key */
 	bool by_name;             /* sort by name rather than relevance */
 	int limit;
 	int offset;
 };
 
 struct team_facet {
-	const char *facet;        /* "sector", "region", "csirt_type", "country" */
+	const char *facet;        /* "sector", "region", "csirt_type", "country", "constituency_type" */
 	const char *value;
 	int64_t count;
 };

@@ -6,6 +6,7 @@
  * ("contacts[2].value"). */
 #include <stdio.h>
 #include <string.h>
+#include "directory/constituency_type.h"
 #include "directory/fields.h"
 #include "directory/team_input.h"
 
@@ -335,7 +336,7 @@ static void read_rules(struct team_input *in, json_t *list, struct team_change *
 		else if (!strcmp(x->kind, "country"))
 			x->value = canon_at(in, value, vpath, v_country, FIELD_COUNTRY_MAX, false);
 		else
-			x->value = text_at(in, value, vpath, 100, false, true);
+			x->value = text_at(in, value, vpath, CONSTITUENCY_TYPE_MAX, false, true);
 		visibility_at(in, json_object_get(o, "visibility"), path(in, "%s[%zu].visibility", "constituency", i),
 		              VIS_PUBLIC, &x->vis);
 		/* The same rule twice is a mistake worth naming. */

@@ -370,6 +370,30 @@ cases('export scope', ['all', 'MEMBERS', '', 'public,members', "' OR 1=1 --", '<
     },
   })));
 checkJsonRoute('POST', '/api/v1/directory/snapshot.json', { expect: [405], why: 'GET-only route (the offline snapshot)' });
+// The directory search's constituency type filter: text of at most 100
+// characters without control characters, else a 400 naming it (or the
+// query string) on the API and the page; hostile text is only ever a value
+// compared, found in no team.
+const badTypes = ['x'.repeat(101), 'ｘ'.repeat(101), 'x'.repeat(4000), 'a%01b', 'a%0Ab', 'a%0Db', '%09x%7F', '%00', '%ff%fe', '%zz'];
+cases('constituency type filter', badTypes.flatMap((q) => ['/api/v1/teams', '/directory'].map((path) => ({
+  name: `${path}?constituency_type=${q.slice(0, 30)}`,
+  send: `GET ${path}?constituency_type=${/%/.test(q) ? q : encodeURIComponent(q)} HTTP/1.1\r\n${H}\r\n`,
+  expect: [400],
+  check: (r) => {
+    if (path === '/directory') return;
+    const e = rawApiError(r);
+    assert.ok(e.fields?.constituency_type || /query string/.test(e.message), JSON.stringify(e));
+  },
+}))));
+cases('constituency type filter', ["' OR 1=1 --", '<script>alert(1)</script>', '%25', '_', '"quoted"', ')) OR ((1', 'x'.repeat(100)].map((q) => ({
+  name: `?constituency_type=${q.slice(0, 30)} finds nothing`,
+  send: `GET /api/v1/teams?constituency_type=${encodeURIComponent(q)} HTTP/1.1\r\n${H}\r\n`,
+  expect: [200],
+  check: (r) => {
+    assert.equal(JSON.parse(r.body.toString('utf8')).total, 0);
+    noReflection(q)(r);
+  },
+})));
 
 test('bad input: the database is exactly as it was before all of the above', () => {
   assert.equal(srv.dbHash(), dbAtStart, 'a hostile request wrote to the database');

@@ -3,7 +3,8 @@
  * for random queries (pieces of names in Japanese and English, short
  * names, one and two characters, words of the texts, filters, both
  * orders, pages, every reader level) over a seeded directory in which
- * some teams hide fields and texts and some are suspended. And the
+ * some teams hide fields, texts and constituency types and some are
+ * suspended, and teams spell the same constituency type differently. And the
  * service hands out an index only while it includes every change, made
  * by the server or by anyone else. */
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "directory/changed.h"
+#include "directory/constituency_type.h"
 #include "directory/search_index.h"
 #include "directory/search_service.h"
 #include "directory/seed.h"
@@ -42,8 +44,10 @@ static void exec(struct db *db, const char *sql)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
 }
 
-/* A seeded directory with hidden fields and texts, suspended teams, and
- * names in scripts that fold. */
+/* A seeded directory with hidden fields, texts and constituency types,
+ * suspended teams, names in scripts that fold, and constituency types
+ * spelled in several ways, several to a team, some seen by no one but the
+ * secretariat. */
 static void make_directory(struct testdb *t)
 {
 	struct seed_stats st;
@@ -60,6 +64,18 @@ static void make_directory(struct testdb *t)
 	     " SELECT id, 'registered_name', 'secretariat' FROM teams WHERE id % 9 = 0 UNION ALL"
 	     " SELECT team_id, 'text.' || section, 'members' FROM team_texts WHERE team_id % 3 = 0 UNION ALL"
 	     " SELECT team_id, 'text.' || section, 'secretariat' FROM team_texts WHERE team_id % 3 = 1");
+	exec(&t->db,
+	     "UPDATE team_constituency SET visibility = 'members' WHERE kind = 'type' AND team_id % 4 = 0;"
+	     "UPDATE team_constituency SET visibility = 'secretariat' WHERE kind = 'type' AND team_id % 4 = 1;"
+	     "UPDATE team_constituency SET value = upper(value) WHERE kind = 'type' AND team_id % 6 = 0;"
+	     "INSERT OR IGNORE INTO team_constituency (team_id, kind, value, visibility)"
+	     " SELECT id, 'type', '  students AND staff ', 'public' FROM teams WHERE id % 10 = 3 UNION ALL"
+	     " SELECT id, 'type', 'Students and staff', 'secretariat' FROM teams WHERE id % 20 = 3 UNION ALL"
+	     " SELECT id, 'type', 'Students and staff', 'members' FROM teams WHERE id % 30 = 7 UNION ALL"
+	     " SELECT id, 'type', 'ＦＵＬＬ width', 'public' FROM teams WHERE id % 25 = 2 UNION ALL"
+	     " SELECT id, 'type', 'full width', 'public' FROM teams WHERE id % 25 = 4 UNION ALL"
+	     " SELECT id, 'type', char(9) || 'Only Hidden', 'secretariat' FROM teams WHERE id % 40 = 5 UNION ALL"
+	     " SELECT id, 'type', '   ', 'public' FROM teams WHERE id % 50 = 6");
 	exec(&t->db, "UPDATE teams SET state = 'suspended' WHERE id % 17 = 0");
 	exec(&t->db, "UPDATE teams SET state = 'withdrawn' WHERE id % 19 = 0");
 	exec(&t->db, "UPDATE teams SET name_en = 'ＣＳＩＲＴ Équipe Δέλτα Команда', short_name = 'ÉQ-CSIRT' WHERE id = 5");
@@ -116,8 +132,12 @@ static void note_facet(const struct team_facet *f, void *arg)
 
 static void describe(char *out, size_t size, const struct team_query *q, enum dir_level level)
 {
-	snprintf(out, size, "q=\"%s\" sector=%s region=%s type=%s country=%s by_name=%d limit=%d offset=%d level=%d",
-	         q->q, q->sector, q->region, q->csirt_type, q->country, q->by_name, q->limit, q->offset, level);
+	snprintf(out, size,
+	         "q=\"%s\" sector=%s region=%s type=%s country=%s constituency_type=\"%s\" by_name=%d limit=%d offset=%d"
+	         " level=%d",
+	         q->q, q->sector, q->region, q->csirt_type, q->country, q->constituency_type ? q->constituency_type : "",
+	         q->by_name, q->limit,
+	         q->offset, level);
 }
 
 static void same_answers(struct db *db, struct search_index *ix, const struct team_query *q, enum dir_level level)
@@ -142,12 +162,40 @@ static void same_answers(struct db *db, struct search_index *ix, const struct te
 			fail_msg("%s: team %d is %lld, SQL %lld", what, i, (long long)got.ids[i], (long long)want.ids[i]);
 }
 
+static void note_type_facet(const struct team_facet *f, void *arg)
+{
+	struct answer *a = arg;
+	size_t used = strlen(a->facets);
+	if (!strcmp(f->facet, "constituency_type"))
+		snprintf(a->facets + used, sizeof(a->facets) - used, "%s:%lld|", f->value, (long long)f->count);
+}
+
+/* What a reader at LEVEL is told with no query and the constituency type
+ * filter TYPE: the constituency types' facet ("value:count|" each) into
+ * OUT, and the number of teams. IX NULL: the SQL search. */
+static int64_t by_type(struct db *db, struct search_index *ix, enum dir_level level, const char *type, char *out,
+                       size_t size)
+{
+	struct answer a = {0};
+	struct team_query q = {.q = "", .constituency_type = type, .limit = 50};
+	if (ix)
+		assert_true(search_index_query(ix, &q, level, a.ids, 200, note_type_facet, &a, &a.total) >= 0);
+	else
+		assert_true(team_search(db, &q, level, note_team, note_type_facet, &a, &a.total) >= 0);
+	snprintf(out, size, "%s", a.facets);
+	return a.total;
+}
+
 static void the_index_answers_as_sql_does(void **state)
 {
 	static const char *const sectors[] = {"", "", "", "ict", "finance", "manufacturing", "nonesuch"};
 	static const char *const regions[] = {"", "", "", "kanto", "kansai", "overseas"};
 	static const char *const types[] = {"", "", "", "", "organisational", "product"};
 	static const char *const countries[] = {"", "", "", "", "JP", "US", "ZZ"};
+	static const char *const constituency_types[] = {"", "", "", "", "", "", "Employees and contractors",
+	                                                 "EMPLOYEES and contractors ", "students and staff",
+	                                                 "従業員とグループ会社", "only hidden", "ｆｕｌｌ width",
+	                                                 "FULL WIDTH", "nonesuch"};
 	struct testdb t;
 	make_directory(&t);
 	struct search_index *ix = search_index_build(&t.db);
@@ -163,7 +211,8 @@ static void the_index_answers_as_sql_does(void **state)
 			snprintf(text, sizeof(text), "%s", words[below(sizeof(words) / sizeof(words[0]))]);
 		struct team_query q = {
 			.q = text, .sector = sectors[below(7)], .region = regions[below(6)], .csirt_type = types[below(6)],
-			.country = countries[below(7)], .by_name = !*text || below(3) == 0, .limit = below(4) ? 50 : 5,
+			.country = countries[below(7)], .constituency_type = constituency_types[below(14)],
+			.by_name = !*text || below(3) == 0, .limit = below(4) ? 50 : 5,
 			.offset = below(4) ? 0 : (int)below(60),
 		};
 		same_answers(&t.db, ix, &q, (enum dir_level)below(3));
@@ -192,9 +241,86 @@ static void the_index_answers_as_sql_does(void **state)
 			same_answers(&t.db, ix, &q, (enum dir_level)level);
 		}
 	}
+	/* Each constituency type alone and with a word, at every level; the
+	 * hidden rows make a difference. */
+	char facets[512];
+	assert_true(by_type(&t.db, ix, DIR_PUBLIC, "students and staff", facets, sizeof(facets)) <
+	            by_type(&t.db, ix, DIR_ALL, "students and staff", facets, sizeof(facets)));
+	assert_int_equal(by_type(&t.db, ix, DIR_MEMBERS, "only hidden", facets, sizeof(facets)), 0);
+	assert_true(by_type(&t.db, ix, DIR_ALL, "only hidden", facets, sizeof(facets)) > 0);
+	for (size_t i = 0; i < sizeof(constituency_types) / sizeof(constituency_types[0]); i++) {
+		for (int level = DIR_PUBLIC; level <= DIR_ALL; level++) {
+			struct team_query q = {.q = "", .sector = "", .region = "", .csirt_type = "", .country = "",
+			                       .constituency_type = constituency_types[i], .by_name = true, .limit = 50};
+			same_answers(&t.db, ix, &q, (enum dir_level)level);
+			q.q = "csirt";
+			same_answers(&t.db, ix, &q, (enum dir_level)level);
+		}
+	}
 	assert_int_equal(queries, 1500);
 	search_index_free(ix);
 	testdb_close(&t);
+}
+
+/* Spellings of one constituency type are one facet value, shown as most of
+ * the rows the reader may see spell it, each team counted once; a row the
+ * reader may not see is neither counted nor spelled, and the filter finds
+ * no team by it. Both searches, the index and SQL. */
+static void a_constituency_type_counts_once_in_the_spelling_most_readers_see(void **state)
+{
+	struct testdb t;
+	char facets[512];
+	testdb_open(&t);
+	exec(&t.db,
+	     "INSERT INTO teams (id, slug, name_en, state, created_at, updated_at) VALUES"
+	     " (1, 'a', 'A', 'active', 0, 0), (2, 'b', 'B', 'active', 0, 0), (3, 'c', 'C', 'active', 0, 0),"
+	     " (4, 'd', 'D', 'suspended', 0, 0);"
+	     "INSERT INTO team_constituency (team_id, kind, value, visibility) VALUES"
+	     " (1, 'type', 'Enterprise', 'public'), (1, 'type', 'enterprise ', 'members'),"
+	     " (2, 'type', 'enterprise', 'public'), (2, 'type', 'ISP customers', 'secretariat'),"
+	     " (3, 'type', 'ENTERPRISE', 'members'), (3, 'type', 'ENTERPRISE ', 'secretariat'),"
+	     " (4, 'type', 'Enterprise', 'public'), (4, 'type', 'Enterprise ', 'members'), (4, 'type', 'Suspended', 'public')");
+	for (int sql = 0; sql < 2; sql++) {
+		struct search_index *ix = sql ? NULL : search_index_build(&t.db);
+		assert_true(sql || ix);
+		/* The public: teams a and b; "Enterprise" and "enterprise" tie,
+		 * the first in byte order is shown. */
+		assert_int_equal(by_type(&t.db, ix, DIR_PUBLIC, "", facets, sizeof(facets)), 3);
+		assert_string_equal(facets, "Enterprise:2|");
+		assert_int_equal(by_type(&t.db, ix, DIR_PUBLIC, "ENTERPRISE", facets, sizeof(facets)), 2);
+		assert_int_equal(by_type(&t.db, ix, DIR_PUBLIC, "isp customers", facets, sizeof(facets)), 0);
+		assert_string_equal(facets, "");
+		assert_int_equal(by_type(&t.db, ix, DIR_PUBLIC, "suspended", facets, sizeof(facets)), 0);
+		/* Members: team c too; "enterprise" is the most written. */
+		assert_int_equal(by_type(&t.db, ix, DIR_MEMBERS, " Enterprise\t", facets, sizeof(facets)), 3);
+		assert_string_equal(facets, "enterprise:3|");
+		assert_int_equal(by_type(&t.db, ix, DIR_MEMBERS, "isp customers", facets, sizeof(facets)), 0);
+		/* The secretariat: every row of every team, the suspended one too. */
+		assert_int_equal(by_type(&t.db, ix, DIR_ALL, "", facets, sizeof(facets)), 4);
+		assert_string_equal(facets, "Enterprise:4|ISP customers:1|Suspended:1|");
+		assert_int_equal(by_type(&t.db, ix, DIR_ALL, " isp CUSTOMERS", facets, sizeof(facets)), 1);
+		assert_string_equal(facets, "Enterprise:1|ISP customers:1|");
+		search_index_free(ix);
+	}
+	testdb_close(&t);
+}
+
+static void the_key_of_a_constituency_type_ignores_blanks_around_and_ascii_case(void **state)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	assert_int_equal(constituency_type_key(" \tISP Customers\r\n", &b), 0);
+	assert_string_equal(b.data, "isp customers");
+	buf_reset(&b);
+	assert_int_equal(constituency_type_key("ＦＵＬＬ Ä 大学", &b), 0);
+	assert_string_equal(b.data, "ＦＵＬＬ Ä 大学");
+	buf_reset(&b);
+	assert_int_equal(constituency_type_key("   ", &b), 0);
+	assert_string_equal(b.data, "");
+	buf_release(&b);
+	assert_true(constituency_type_same("Students and staff", " STUDENTS AND STAFF\t"));
+	assert_false(constituency_type_same("Students and staff", "Students  and staff"));
+	assert_false(constituency_type_same("ｆｕｌｌ", "ＦＵＬＬ"));
 }
 
 /* Wait (at most 20 s) until the service hands out an index for DB. */
@@ -253,6 +379,34 @@ static void the_service_hands_out_only_a_current_index(void **state)
 	ix = wait_current(&t.db);
 	assert_int_equal(count_matches(ix, "ｑｑｑ新名"), 1);
 	search_service_release(ix);
+	/* A constituency type is searched too: adding, changing and removing
+	 * one makes the index out of date; other rules do not. */
+	static const char *const changes[] = {
+		"INSERT INTO team_constituency (team_id, kind, value, visibility) SELECT id, 'type', 'Zyx people', 'public'"
+		" FROM teams WHERE slug = 'zyxwvut'",
+		"UPDATE team_constituency SET value = 'Zyx folk' WHERE kind = 'type' AND value = 'Zyx people'",
+		"DELETE FROM team_constituency WHERE kind = 'type' AND value = 'Zyx folk'",
+	};
+	static const int64_t want[][2] = {{1, 0}, {0, 1}, {0, 0}};
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(db_open(&other, t.path, false, err, sizeof(err)), 0);
+		assert_int_equal(db_exec(&other, changes[i]), 0);
+		db_close(&other);
+		assert_null(search_service_acquire(&t.db));
+		ix = wait_current(&t.db);
+		char facets[512];
+		assert_int_equal(by_type(&t.db, ix, DIR_PUBLIC, "zyx people", facets, sizeof(facets)), want[i][0]);
+		assert_int_equal(by_type(&t.db, ix, DIR_PUBLIC, "ZYX FOLK", facets, sizeof(facets)), want[i][1]);
+		search_service_release(ix);
+	}
+	assert_int_equal(db_open(&other, t.path, false, err, sizeof(err)), 0);
+	assert_int_equal(db_exec(&other, "INSERT INTO team_constituency (team_id, kind, value, visibility)"
+	                                 " SELECT id, 'asn', 'AS64999', 'public' FROM teams WHERE slug = 'zyxwvut'"),
+	                 0);
+	db_close(&other);
+	ix = search_service_acquire(&t.db);
+	assert_non_null(ix);
+	search_service_release(ix);
 	search_service_stop();
 	assert_null(search_service_acquire(&t.db));
 	testdb_close(&t);
@@ -262,6 +416,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_index_answers_as_sql_does),
+		cmocka_unit_test(a_constituency_type_counts_once_in_the_spelling_most_readers_see),
+		cmocka_unit_test(the_key_of_a_constituency_type_ignores_blanks_around_and_ascii_case),
 		cmocka_unit_test(the_service_hands_out_only_a_current_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
