@@ -3,14 +3,18 @@
  * directory reads moves the version, whoever makes it; only constituency
  * rules and team states move the rules counter; a deleted team moves both
  * through its cascade; the snapshot key has its own counter; what the
- * directory does not read moves nothing. */
+ * directory does not read moves nothing; and a snapshot names the version
+ * it was read at. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/stat.h>
+#include "core/clock.h"
+#include "core/i18n.h"
 #include "directory/dir_version.h"
-#include "directory/snapshot_key.h"
+#include "directory/snapshot.h"
 #include "testutil.h"
 
 struct moved {
@@ -124,15 +128,52 @@ static void the_snapshot_key_has_its_own_counter(void **state)
 	testdb_close(&t);
 }
 
+static void a_snapshot_names_the_version_it_was_read_at(void **state)
+{
+	struct testdb t;
+	char dir[] = "/tmp/shisa-dirversion-XXXXXX", err[512], path[128];
+	unsigned char pk[SNAPKEY_PK_BYTES], sk[SNAPKEY_SK_BYTES];
+	struct dir_version v;
+	testdb_open(&t);
+	assert_non_null(mkdtemp(dir));
+	crypto_sign_keypair(pk, sk);
+	run(&t.db, "INSERT INTO teams (id, slug, name_en, created_at, updated_at) VALUES (1, 'a', 'A', 0, 0)");
+	assert_int_equal(dir_version_read(&t.db, &v), 0);
+	struct snapshot_params p = {
+		.instance = "NCA", .url = "", .tz = "Asia/Tokyo", .dir = dir, .html_name = "d.html", .json_name = "d.json",
+		.file_mode = 0600,
+	};
+	struct snapshot_result r;
+	int64_t before = clock_now();
+	assert_int_equal(snapshot_generate(&t.db, &p, pk, sk, &r, err, sizeof(err)), 1);
+	assert_int_equal(r.directory_version, v.version);
+	assert_in_range(r.as_of, before, clock_now());
+	/* Unchanged: nothing written, and the result says so as of now. */
+	char id[sizeof(r.header.content_id)];
+	snprintf(id, sizeof(id), "%s", r.header.content_id);
+	p.unless_content_id = id;
+	assert_int_equal(snapshot_generate(&t.db, &p, pk, sk, &r, err, sizeof(err)), 0);
+	assert_string_equal(r.header.content_id, id);
+	assert_int_equal(r.directory_version, v.version);
+	for (const char *const *f = (const char *const[]){"d.html", "d.json", NULL}; *f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	testdb_close(&t);
+}
+
 int main(void)
 {
-	if (sodium_init() < 0)
+	char err[256];
+	if (sodium_init() < 0 || i18n_load(err, sizeof(err)) < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_new_database_starts_at_zero),
 		cmocka_unit_test(every_directory_write_moves_the_version_and_rules_move_the_rules),
 		cmocka_unit_test(what_the_directory_does_not_read_moves_nothing),
 		cmocka_unit_test(the_snapshot_key_has_its_own_counter),
+		cmocka_unit_test(a_snapshot_names_the_version_it_was_read_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
