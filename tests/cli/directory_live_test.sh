@@ -7,7 +7,9 @@
 # card, finds the new team in search from its index (not the SQL stand-in)
 # and holds it in the snapshot it keeps beside the database; a restart with
 # nothing changed keeps that snapshot (same file, "kept" in the log), one
-# after a change made while the server was down makes a new one.
+# after a change made while the server was down makes a new one. A
+# `shisa directory rotate-key` beside the running server: the server signs
+# with the new key and publishes it.
 #
 #   tests/cli/directory_live_test.sh PATH/TO/shisa
 set -u
@@ -138,6 +140,22 @@ within 20 "... and the snapshot no longer lists it" sh -c "! grep -q '198.51.100
 # The server's own writes are not rebuilt twice: no line for them.
 lines=$(grep -c 'directory changed by another process' "$T/serve1.log")
 same "$lines" 3 "one line for each of the three changes made outside the server"
+
+# A new signing key: the server signs its next snapshot with it and
+# publishes it, the old one listed as superseded.
+OLD_KEY=$(curl -fsS "$base/api/v1/directory/snapshot.key" | grep '^ed25519:')
+mkdir "$T/rotated"
+run directory rotate-key --db "$DB" --out "$T/rotated"
+expect 0 "shisa directory rotate-key beside the running server"
+NEW_KEY=$(sed -n 's/.*now signed with \(ed25519:[^ ]*\)$/\1/p' "$T/err")
+key_is() {
+	curl -fsS "$base/api/v1/directory/snapshot.key" >"$T/key.txt" && grep -qxF "$NEW_KEY" "$T/key.txt" &&
+		grep -q "^superseded .* $OLD_KEY\$" "$T/key.txt"
+}
+within 20 "the server publishes the new key, the old one as superseded" key_is
+within 20 "the server's snapshot is signed with the new key" "$SHISA" directory verify "$SNAP" --key "$NEW_KEY"
+run directory verify "$SNAP" --key "$T/key.txt"
+expect 0 "... and verifies with the key file the server publishes"
 stop
 
 # --- a restart with nothing changed keeps the snapshot --------------------------
