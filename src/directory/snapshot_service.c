@@ -35,7 +35,7 @@ static struct {
 	pthread_cond_t wake;          /* on the monotonic clock */
 	pthread_t thread;
 	bool running, dirty, stopping;
-	bool looked;                  /* the first look, at start, is done */
+	bool looked;                  /* past the start: "kept" is said only then */
 	atomic_bool cancel;
 	double first_change_ms, last_change_ms;
 	struct db db;
@@ -296,6 +296,7 @@ static void *service_main(void *unused)
 		if (svc.stopping)
 			break;
 		svc.dirty = false;
+		svc.looked = true;
 		pthread_mutex_unlock(&svc.lock);
 		make_snapshot();
 		pthread_mutex_lock(&svc.lock);
