@@ -13,6 +13,7 @@
 #include "core/i18n.h"
 #include "db/db.h"
 #include "http/form.h"
+#include "http/multipart.h"
 
 struct srv_thread;
 struct route;
@@ -56,6 +57,7 @@ struct ctx {
 
 	struct form query;
 	struct form form;           /* urlencoded body, for ROUTE_FORM routes */
+	struct multipart uploads;   /* the files of a multipart/form-data body, for ROUTE_UPLOAD routes */
 	struct form cookies;
 	json_t *json;               /* the JSON body, after input_json() */
 	const char *param_name[CTX_MAX_PARAMS];
