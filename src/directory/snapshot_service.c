@@ -14,13 +14,19 @@
 #include <unistd.h>
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/secret.h"
+#include "directory/dir_version.h"
 #include "directory/snapshot.h"
 #include "directory/snapshot_service.h"
+#include "directory/team.h"
 
 #define SETTLE_MS 1000              /* after the last change of a burst */
 #define MAX_WAIT_MS 10000           /* after the first change, however long the burst */
 #define RECHECK_MS (3600 * 1000)    /* a look without a change, for what changes with time */
+#define KEEP_AT_MOST_S 86400        /* content older than this is made again all the same */
+#define KEY_EXPIRING_S (30 * 86400) /* team.c: a team key expiring within 30 days is flagged */
 #define FILE_MODE 0644              /* inside a folder only the server's account may enter */
+#define BASIS_HEX (crypto_hash_sha256_BYTES * 2 + 1)
 
 static const char html_name[] = "directory.html", json_name[] = "directory.json";
 
@@ -29,11 +35,13 @@ static struct {
 	pthread_cond_t wake;          /* on the monotonic clock */
 	pthread_t thread;
 	bool running, dirty, stopping;
+	bool looked;                  /* past the start: "kept" is said only then */
 	atomic_bool cancel;
 	double first_change_ms, last_change_ms;
 	struct db db;
 	char dir[1024];
 	char instance[128], url[256], tz[64];
+	int confirm_months;
 	unsigned char pk[SNAPKEY_PK_BYTES];
 	bool have_latest;
 	struct snapshot_header latest;
@@ -109,6 +117,102 @@ static int make_folder(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* What the content depends on besides the directory and the time: the
+ * format, this shisa, the settings shown in it and the signing key. */
+static void basis_of(const unsigned char pk[SNAPKEY_PK_BYTES], char out[BASIS_HEX])
+{
+	char key[SNAPKEY_TEXT_LEN + 1], months[16];
+	snapkey_text(pk, key);
+	snprintf(months, sizeof(months), "%d", svc.confirm_months);
+	const char *parts[] = {SNAPSHOT_FORMAT, "shisa " SHISA_VERSION, svc.instance, svc.url, svc.tz, key, months};
+	crypto_hash_sha256_state st;
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		crypto_hash_sha256_update(&st, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
+	crypto_hash_sha256_final(&st, sum);
+	secret_hex(sum, sizeof(sum), out);
+}
+
+/* Whether a record fell overdue or a key became expiring or expired
+ * between FROM and TO: the content that changes with time alone (the
+ * expressions of team.c's team_overdue and its key status, turned into
+ * the moments they flip). 1 yes, 0 no, -1 error. */
+static int changed_with_time(int64_t from, int64_t to)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM teams WHERE last_verified > 0 AND last_verified + ?3 >= ?1"
+		"  AND last_verified + ?3 < ?2)"
+		" OR EXISTS (SELECT 1 FROM team_keys WHERE expires > 0 AND (expires BETWEEN ?1 AND ?2 - 1"
+		"  OR expires BETWEEN ?1 + ?4 AND ?2 + ?4 - 1))";
+	sqlite3_stmt *st = db_stmt(&svc.db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, (int64_t)svc.confirm_months * TEAM_MONTH_S);
+	sqlite3_bind_int64(st, 4, KEY_EXPIRING_S);
+	int rc = sqlite3_step(st), changed = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
+	sqlite3_reset(st);
+	return changed;
+}
+
+/* Whether the snapshot in place still shows the directory as it is:
+ * made (snapshot_made) from the directory's current change counter, the
+ * current settings and key, at most a day ago, and either within the hour
+ * or with nothing changed with time since. Reads only; the thread's
+ * connection. */
+static bool still_current(void)
+{
+	static const char sql[] = "SELECT directory_version, basis, content_id, as_of FROM snapshot_made WHERE id = 1";
+	unsigned char pk[SNAPKEY_PK_BYTES];
+	char basis[BASIS_HEX];
+	struct dir_version v;
+	struct snapshot_header latest;
+	pthread_mutex_lock(&svc.lock);
+	bool have = svc.have_latest;
+	latest = svc.latest;
+	pthread_mutex_unlock(&svc.lock);
+	if (!have || snapkey_load(&svc.db, pk, NULL) != 1)
+		return false;
+	basis_of(pk, basis);
+	bool current = false, begun = db_read_begin(&svc.db);
+	int64_t as_of = 0, now = clock_now();
+	sqlite3_stmt *st = db_stmt(&svc.db, sql);
+	if (st && sqlite3_step(st) == SQLITE_ROW && dir_version_read(&svc.db, &v) == 0) {
+		as_of = sqlite3_column_int64(st, 3);
+		current = sqlite3_column_int64(st, 0) == v.version && !strcmp(db_col_text(st, 1), basis) &&
+		          !strcmp(db_col_text(st, 2), latest.content_id);
+	}
+	if (st)
+		sqlite3_reset(st);
+	/* What changes with time is looked at hourly while the server runs;
+	 * a restart within the hour waits for that look as well. */
+	bool within_the_hour = now - as_of < RECHECK_MS / 1000;
+	current = current && now - as_of < KEEP_AT_MOST_S && (within_the_hour || changed_with_time(as_of, now) == 0);
+	db_read_end(&svc.db, begun);
+	return current;
+}
+
+/* Remember what the snapshot in place was made from (snapshot_made). */
+static void record_made(const struct snapshot_result *r, const unsigned char pk[SNAPKEY_PK_BYTES])
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO snapshot_made (id, directory_version, basis, content_id, as_of) VALUES (1, ?, ?, ?, ?)";
+	char basis[BASIS_HEX];
+	basis_of(pk, basis);
+	sqlite3_stmt *st = db_stmt(&svc.db, sql);
+	if (st) {
+		sqlite3_bind_int64(st, 1, r->directory_version);
+		sqlite3_bind_text(st, 2, basis, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->header.content_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, r->as_of);
+	}
+	if (!st || db_run(&svc.db, st) < 0)
+		log_kv(LOG_WARN, "directory snapshot: cannot record what it was made from; made again at the next start",
+		       NULL);
+}
+
 static void make_snapshot(void)
 {
 	unsigned char pk[SNAPKEY_PK_BYTES], sk[SNAPKEY_SK_BYTES];
@@ -130,6 +234,9 @@ static void make_snapshot(void)
 		log_kv(LOG_ERROR, "directory snapshot failed", "error", err, NULL);
 		return;
 	}
+	if (atomic_load(&svc.cancel))
+		return;
+	record_made(&r, pk);
 	if (rc == 0)
 		return;
 	pthread_mutex_lock(&svc.lock);
@@ -143,16 +250,37 @@ static void make_snapshot(void)
 	log_kv(LOG_INFO, "directory snapshot written", "teams", teams, "bytes", bytes, "ms", ms, NULL);
 }
 
+/* The first look and the hourly one: is the snapshot in place (if any)
+ * still the directory? If not, make one at once. Called and returns with
+ * the lock held. */
+static void look(void)
+{
+	pthread_mutex_unlock(&svc.lock);
+	bool current = still_current();
+	if (current && !svc.looked) {
+		char teams[24];
+		snprintf(teams, sizeof(teams), "%lld", (long long)svc.latest.teams);
+		log_kv(LOG_INFO, "directory snapshot kept: nothing changed since it was made", "teams", teams,
+		       "generated", svc.latest.generated, NULL);
+	}
+	pthread_mutex_lock(&svc.lock);
+	if (!current && !svc.dirty) {
+		svc.dirty = true;
+		svc.first_change_ms = svc.last_change_ms = clock_mono_ms() - SETTLE_MS;
+	}
+}
+
 static void *service_main(void *unused)
 {
 	pthread_mutex_lock(&svc.lock);
-	double next_check = clock_mono_ms() + RECHECK_MS;
+	double next_check = clock_mono_ms();   /* the first look at once */
 	for (;;) {
 		while (!svc.dirty && !svc.stopping) {
 			struct timespec until = mono_deadline(next_check);
 			if (pthread_cond_timedwait(&svc.wake, &svc.lock, &until) == ETIMEDOUT && !svc.dirty) {
-				svc.dirty = true;
-				svc.first_change_ms = svc.last_change_ms = clock_mono_ms() - SETTLE_MS;
+				look();
+				svc.looked = true;
+				next_check = clock_mono_ms() + RECHECK_MS;
 			}
 		}
 		/* Let a burst of changes settle. */
@@ -168,6 +296,7 @@ static void *service_main(void *unused)
 		if (svc.stopping)
 			break;
 		svc.dirty = false;
+		svc.looked = true;
 		pthread_mutex_unlock(&svc.lock);
 		make_snapshot();
 		pthread_mutex_lock(&svc.lock);
@@ -187,10 +316,12 @@ int snapshot_service_start(const struct config *cfg, char *err, size_t errlen)
 	snprintf(svc.instance, sizeof(svc.instance), "%s", cfg->instance_name);
 	snprintf(svc.url, sizeof(svc.url), "%s", cfg->base_url);
 	snprintf(svc.tz, sizeof(svc.tz), "%s", cfg->default_tz);
+	svc.confirm_months = cfg->confirm_months;
 	if (db_open(&svc.db, cfg->db_path, false, err, errlen) < 0)
 		return -1;
 	int rc = snapkey_ensure(&svc.db, "server", NULL, svc.pk, sk);
 	sodium_memzero(sk, sizeof(sk));
+	dir_version_seen_snapshot_key();
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot read or make the snapshot signing key: %s", sqlite3_errmsg(svc.db.h));
 		db_close(&svc.db);
@@ -208,11 +339,11 @@ int snapshot_service_start(const struct config *cfg, char *err, size_t errlen)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&svc.wake, &attr);
 	pthread_condattr_destroy(&attr);
-	/* The first look: is the stored snapshot still the directory? */
+	/* The thread's first look decides whether the stored snapshot stays. */
 	svc.stopping = false;
 	atomic_store(&svc.cancel, false);
-	svc.dirty = true;
-	svc.first_change_ms = svc.last_change_ms = clock_mono_ms() - SETTLE_MS;
+	svc.dirty = false;
+	svc.looked = false;
 	if (pthread_create(&svc.thread, NULL, service_main, NULL) != 0) {
 		snprintf(err, errlen, "cannot start the snapshot thread");
 		pthread_cond_destroy(&svc.wake);
