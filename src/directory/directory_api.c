@@ -8,6 +8,7 @@
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
+#include "http/response_cache.h"
 
 struct list_state {
 	struct jw *w;
@@ -36,6 +37,8 @@ static void each_facet(const struct team_facet *f, void *arg)
  * (relevance|name) ?limit= ?cursor=. */
 static void teams_list(struct ctx *c)
 {
+	if (response_cache_answer(c))
+		return;
 	static const char *const sorts[] = {"relevance", "name", NULL};
 	struct team_query q = {
 		.q = input_query_text(c, "q", 200),
@@ -107,6 +110,8 @@ static int record_json(struct ctx *c, struct buf *b)
 
 static void team_get(struct ctx *c)
 {
+	if (response_cache_answer(c))
+		return;
 	struct buf b;
 	buf_init(&b, 8u << 20);
 	/* One read transaction for the record's statements. */

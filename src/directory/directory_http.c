@@ -14,6 +14,7 @@
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
+#include "http/response_cache.h"
 
 /* The translated label of VALUE in group PREFIX ("dir.sector." + "ict"),
  * or VALUE itself when there is none. */
@@ -129,6 +130,8 @@ static json_t *page_link(struct ctx *c, int offset)
 
 static void directory_page(struct ctx *c)
 {
+	if (response_cache_answer(c))
+		return;
 	struct team_query q = {
 		.q = input_query_text(c, "q", 200),
 		.sector = input_query_text(c, "sector", 40),
@@ -186,6 +189,8 @@ static void label_rows(struct ctx *c, json_t *list, const char *field, const cha
 
 static void team_page(struct ctx *c)
 {
+	if (response_cache_answer(c))
+		return;
 	struct team t;
 	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
 	if (found < 0) {
