@@ -7,10 +7,12 @@
 #include "directory/lookup.h"
 #include "directory/search_service.h"
 #include "directory/snapshot_service.h"
+#include "http/response_cache.h"
 
 void directory_changed(unsigned what)
 {
 	dir_version_seen(what);
+	response_cache_invalidate();
 	search_service_changed();
 	if (what & DIR_CHANGED_RULES)
 		lookup_changed();

@@ -19,6 +19,7 @@
 #include "directory/snapshot.h"
 #include "directory/snapshot_service.h"
 #include "directory/team.h"
+#include "http/response_cache.h"
 
 #define SETTLE_MS 1000              /* after the last change of a burst */
 #define MAX_WAIT_MS 10000           /* after the first change, however long the burst */
@@ -244,6 +245,7 @@ static void make_snapshot(void)
 	svc.have_latest = true;
 	memcpy(svc.pk, pk, sizeof(pk));
 	pthread_mutex_unlock(&svc.lock);
+	response_cache_invalidate();   /* pages show when the latest was made */
 	snprintf(ms, sizeof(ms), "%.0f", clock_mono_ms() - start);
 	snprintf(teams, sizeof(teams), "%lld", (long long)r.header.teams);
 	snprintf(bytes, sizeof(bytes), "%zu+%zu", r.html_bytes, r.json_bytes);

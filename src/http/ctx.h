@@ -66,6 +66,11 @@ struct ctx {
 
 	struct field_error field_errors[CTX_MAX_FIELD_ERRORS];
 	int nfield_errors;
+
+	/* Set by response_cache_answer on a miss: what the answer is kept under. */
+	const char *cache_key;
+	size_t cache_key_len;
+	uint64_t cache_hash, cache_generation;
 };
 
 /* Path parameter NAME (from a "{name}" in the route pattern), or NULL. */
