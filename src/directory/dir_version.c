@@ -24,7 +24,7 @@ static struct {
 
 int dir_version_read(struct db *db, struct dir_version *v)
 {
-	static const char sql[] = "SELECT version, rules, snapshot_key FROM directory_version WHERE id = 1";
+	static const char sql[] = "SELECT version, rules, stamp, snapshot_key FROM directory_version WHERE id = 1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
@@ -32,7 +32,8 @@ int dir_version_read(struct db *db, struct dir_version *v)
 	if (rc == SQLITE_ROW) {
 		v->version = sqlite3_column_int64(st, 0);
 		v->rules = sqlite3_column_int64(st, 1);
-		v->snapshot_key = sqlite3_column_int64(st, 2);
+		v->stamp = sqlite3_column_int64(st, 2);
+		v->snapshot_key = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;

@@ -28,6 +28,7 @@
 struct dir_version {
 	int64_t version;        /* every change to the directory's tables */
 	int64_t rules;          /* changes to constituency rules and team states */
+	int64_t stamp;          /* random, drawn anew with each change counted in version */
 	int64_t snapshot_key;   /* changes to the snapshot signing key */
 };
 

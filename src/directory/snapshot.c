@@ -253,7 +253,7 @@ int snapshot_generate(struct db *db, const struct snapshot_params *p, const unsi
 	digest_start(&ps, p, h->public_key);
 
 	/* One read transaction: every team as of the same moment, which the
-	 * change counter names. */
+	 * directory's stamp names. */
 	r->as_of = clock_now();
 	struct dir_version v;
 	if (db_exec(db, "BEGIN") < 0) {
@@ -265,7 +265,7 @@ int snapshot_generate(struct db *db, const struct snapshot_params *p, const unsi
 		snprintf(err, errlen, "cannot read the directory's change counter: %s", sqlite3_errmsg(db->h));
 		goto out;
 	}
-	r->directory_version = v.version;
+	r->directory_stamp = v.stamp;
 	int64_t n = team_ids(db, &ids);
 	if (n < 0) {
 		snprintf(err, errlen, "cannot list the teams: %s", sqlite3_errmsg(db->h));

@@ -40,9 +40,9 @@ struct snapshot_params {
 struct snapshot_result {
 	struct snapshot_header header;   /* of the JSON file; the HTML one differs only in kind */
 	size_t html_bytes, json_bytes;
-	/* What the content was read from: the directory's change counter
-	 * (dir_version.h) and the time, both as of the read transaction. */
-	int64_t directory_version;
+	/* What the content was read from: the directory's state (its stamp,
+	 * dir_version.h) and the time, both as of the read transaction. */
+	int64_t directory_stamp;
 	int64_t as_of;
 };
 

@@ -5,9 +5,11 @@
  * over every team. */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -29,7 +31,7 @@
 #define FILE_MODE 0644              /* inside a folder only the server's account may enter */
 #define BASIS_HEX (crypto_hash_sha256_BYTES * 2 + 1)
 
-static const char html_name[] = "directory.html", json_name[] = "directory.json";
+static const char html_name[] = "directory.html", json_name[] = "directory.json", made_name[] = "directory.made";
 
 static struct {
 	pthread_mutex_t lock;
@@ -158,60 +160,89 @@ static int changed_with_time(int64_t from, int64_t to)
 	return changed;
 }
 
-/* Whether the snapshot in place still shows the directory as it is:
- * made (snapshot_made) from the directory's current change counter, the
- * current settings and key, at most a day ago, and either within the hour
- * or with nothing changed with time since. Reads only; the thread's
- * connection. */
+/* What the snapshot in place was made from, in a file beside it (not in
+ * the database, so that making a snapshot never writes to the database):
+ * one line, "shisa-snapshot-made 1 STAMP BASIS CONTENT_ID AS_OF". STAMP is
+ * the directory's stamp (dir_version.h): random, so a restored database
+ * never matches a later state by chance. */
+struct made {
+	int64_t stamp, as_of;
+	char basis[BASIS_HEX], content_id[65];
+};
+
+static bool read_made(struct made *m)
+{
+	char path[1100], line[512];
+	snprintf(path, sizeof(path), "%s/%s", svc.dir, made_name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool ok = fgets(line, sizeof(line), f) &&
+	          sscanf(line, "shisa-snapshot-made 1 %" SCNd64 " %64s %64s %" SCNd64, &m->stamp, m->basis,
+	                 m->content_id, &m->as_of) == 4;
+	fclose(f);
+	return ok;
+}
+
+/* Write M in place of the file, through a temporary name. */
+static void write_made(const struct made *m)
+{
+	char tmp[1100], path[1100];
+	snprintf(path, sizeof(path), "%s/%s", svc.dir, made_name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", svc.dir, made_name);
+	int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 && fchmod(fd, FILE_MODE) == 0 ? fdopen(fd, "w") : NULL;
+	bool ok = f && fprintf(f, "shisa-snapshot-made 1 %" PRId64 " %s %s %" PRId64 "\n", m->stamp, m->basis,
+	                       m->content_id, m->as_of) > 0;
+	if (f)
+		ok = fclose(f) == 0 && ok;
+	else if (fd >= 0)
+		close(fd);
+	if (!ok || rename(tmp, path) < 0) {
+		if (fd >= 0)
+			unlink(tmp);
+		log_kv(LOG_WARN, "directory snapshot: cannot record what it was made from; made again at the next start",
+		       NULL);
+	}
+}
+
+/* Whether the snapshot in place still shows the directory as it is: made
+ * (read_made) from the directory's current stamp, the current settings
+ * and key, at most a day ago, and either within the hour or with nothing
+ * changed with time since. Reads only. */
 static bool still_current(void)
 {
-	static const char sql[] = "SELECT directory_version, basis, content_id, as_of FROM snapshot_made WHERE id = 1";
 	unsigned char pk[SNAPKEY_PK_BYTES];
 	char basis[BASIS_HEX];
 	struct dir_version v;
 	struct snapshot_header latest;
+	struct made m;
 	pthread_mutex_lock(&svc.lock);
 	bool have = svc.have_latest;
 	latest = svc.latest;
 	pthread_mutex_unlock(&svc.lock);
-	if (!have || snapkey_load(&svc.db, pk, NULL) != 1)
+	if (!have || !read_made(&m) || snapkey_load(&svc.db, pk, NULL) != 1)
 		return false;
 	basis_of(pk, basis);
-	bool current = false, begun = db_read_begin(&svc.db);
-	int64_t as_of = 0, now = clock_now();
-	sqlite3_stmt *st = db_stmt(&svc.db, sql);
-	if (st && sqlite3_step(st) == SQLITE_ROW && dir_version_read(&svc.db, &v) == 0) {
-		as_of = sqlite3_column_int64(st, 3);
-		current = sqlite3_column_int64(st, 0) == v.version && !strcmp(db_col_text(st, 1), basis) &&
-		          !strcmp(db_col_text(st, 2), latest.content_id);
-	}
-	if (st)
-		sqlite3_reset(st);
+	int64_t now = clock_now();
+	bool begun = db_read_begin(&svc.db);
+	bool current = dir_version_read(&svc.db, &v) == 0 && m.stamp == v.stamp && !strcmp(m.basis, basis) &&
+	               !strcmp(m.content_id, latest.content_id) && now - m.as_of < KEEP_AT_MOST_S;
 	/* What changes with time is looked at hourly while the server runs;
 	 * a restart within the hour waits for that look as well. */
-	bool within_the_hour = now - as_of < RECHECK_MS / 1000;
-	current = current && now - as_of < KEEP_AT_MOST_S && (within_the_hour || changed_with_time(as_of, now) == 0);
+	if (current && now - m.as_of >= RECHECK_MS / 1000)
+		current = changed_with_time(m.as_of, now) == 0;
 	db_read_end(&svc.db, begun);
 	return current;
 }
 
-/* Remember what the snapshot in place was made from (snapshot_made). */
+/* Remember what the snapshot in place was made from. */
 static void record_made(const struct snapshot_result *r, const unsigned char pk[SNAPKEY_PK_BYTES])
 {
-	static const char sql[] =
-		"INSERT OR REPLACE INTO snapshot_made (id, directory_version, basis, content_id, as_of) VALUES (1, ?, ?, ?, ?)";
-	char basis[BASIS_HEX];
-	basis_of(pk, basis);
-	sqlite3_stmt *st = db_stmt(&svc.db, sql);
-	if (st) {
-		sqlite3_bind_int64(st, 1, r->directory_version);
-		sqlite3_bind_text(st, 2, basis, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, r->header.content_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, r->as_of);
-	}
-	if (!st || db_run(&svc.db, st) < 0)
-		log_kv(LOG_WARN, "directory snapshot: cannot record what it was made from; made again at the next start",
-		       NULL);
+	struct made m = {.stamp = r->directory_stamp, .as_of = r->as_of};
+	basis_of(pk, m.basis);
+	snprintf(m.content_id, sizeof(m.content_id), "%s", r->header.content_id);
+	write_made(&m);
 }
 
 static void make_snapshot(void)

@@ -4,12 +4,13 @@
  * need not hold them, because they are derived: a restored database gets
  * a current snapshot at the next start. A thread with its own database
  * connection remakes them
- *  - at start, unless the stored files verify and are the snapshot the
- *    database says was made from the directory as it is (snapshot_made,
- *    schema/0006_directory_version.sql: the same change counter, settings
- *    and key, at most a day old, and no record or key changed with time
- *    since); a start with nothing changed thus costs a few reads, not a
- *    pass over every team;
+ *  - at start, unless the stored files verify and were made from the
+ *    directory as it is: a third file beside them, directory.made, names
+ *    the directory's stamp (dir_version.h), the settings and key and the
+ *    time they were made from, which must be the same stamp, settings and
+ *    key, at most a day old, with no record or key changed with time since
+ *    (or made within the hour); a start with nothing changed thus costs a
+ *    few reads, not a pass over every team;
  *  - after directory_changed(), from this process or, through the watch
  *    on the change counters (dir_version.h), another one (a second after
  *    the last of a burst of changes, at most ten seconds after the

@@ -9,7 +9,9 @@
 # nothing changed keeps that snapshot (same file, "kept" in the log), one
 # after a change made while the server was down makes a new one. A
 # `shisa directory rotate-key` beside the running server: the server signs
-# with the new key and publishes it.
+# with the new key and publishes it. A backup restored and changed until
+# it counts as many changes as the state the snapshot was made from still
+# gets a new snapshot (the directory's random stamp differs).
 #
 #   tests/cli/directory_live_test.sh PATH/TO/shisa
 set -u
@@ -178,6 +180,23 @@ start serve3.log
 within 20 "a change made while the server was down gives a new snapshot at start" logged serve3.log 'msg="directory snapshot written"'
 no_line serve3.log 'snapshot kept' "and it is not kept"
 within 5 "it holds the change" snapshot_has 'Third Name CSIRT'
+stop
+
+# --- a restored backup that comes round to the same count ---------------------
+
+sqlite3 "$DB" ".backup '$T/backup.db'"
+start serve4.log
+sqlite3 "$DB" "UPDATE teams SET name_en = 'Lost Name CSIRT' WHERE slug = 'second-csirt'"
+within 20 "a change after the backup reaches the snapshot" snapshot_has 'Lost Name CSIRT'
+count=$(q "SELECT version FROM directory_version")
+stop
+rm -f "$DB-wal" "$DB-shm"
+cp "$T/backup.db" "$DB"
+sqlite3 "$DB" "UPDATE teams SET name_en = 'Redone Name CSIRT' WHERE slug = 'second-csirt'"
+same "$(q "SELECT version FROM directory_version")" "$count" "the restored directory counts as many changes as the lost one"
+start serve5.log
+within 20 "... yet the snapshot is made again at start" logged serve5.log 'msg="directory snapshot written"'
+within 5 "... and holds the directory as restored and changed" snapshot_has 'Redone Name CSIRT'
 stop
 
 echo "directory_live_test: $checks checks, $failures failed"
