@@ -205,10 +205,12 @@ static size_t emit_ip_list(const struct rindex *ix, const uint64_t *w, const str
 	rindex_u128 a6, struct rindex_match *out, size_t max)
 {
 	size_t n = 0;
+	uint64_t r = 0;
+	unsigned k;
 	if (!w)
 		return 0;
-	for (unsigned k = 0; k < RINDEX_FIRST_RECORDS; k++, w++) {
-		uint64_t r = *w;
+	for (k = 0; k < RINDEX_FIRST_RECORDS; k++) {
+		r = w[k];
 		int len = (int)RINDEX_REC_AUX(r);
 		if (len == RINDEX_AUX_LINK)
 			break;
@@ -218,9 +220,11 @@ static size_t emit_ip_list(const struct rindex *ix, const uint64_t *w, const str
 			n++;
 		}
 		if (r & RINDEX_REC_END)
-			return n;
+			break;
 	}
-	return emit_ip_rest(ix, w, q, a6, out, max, n);
+	if (__builtin_expect(r & RINDEX_REC_END, 1))
+		return n;
+	return emit_ip_rest(ix, w + k, q, a6, out, max, n);
 }
 
 /* emit_ip_list for the commonest lookup, an IPv4 address (every prefix
@@ -229,24 +233,28 @@ static size_t emit_ip_list(const struct rindex *ix, const uint64_t *w, const str
 static inline size_t emit_v4_address(const struct rindex *ix, const uint64_t *w,
 	const struct rindex_query *q, struct rindex_match *out, size_t max)
 {
+	uint64_t r = 0;
+	unsigned k;
 	if (!w)
 		return 0;
 	if (q->prefixlen != 32 || max < RINDEX_FIRST_RECORDS || ix->ids)
 		return emit_ip_list(ix, w, q, 0, out, max);
-	for (unsigned k = 0; k < RINDEX_FIRST_RECORDS; k++) {
-		uint64_t r = w[k];
+	for (k = 0; k < RINDEX_FIRST_RECORDS; k++) {
+		r = w[k];
 		unsigned len = RINDEX_REC_AUX(r);
 		if (len == RINDEX_AUX_LINK)
-			return emit_ip_rest(ix, w + k, q, 0, out, max, k);
+			break;
 		out[k].team_id = (int64_t)(r & ((1u << RINDEX_TEAM_BITS) - 1));
 		out[k].rule_id = (int64_t)(RINDEX_REC_PAYLOAD(r) >> RINDEX_TEAM_BITS);
 		out[k].how = RINDEX_MATCH_IPV4;
 		out[k].prefixlen = (int)len;
 		out[k].u.v4 = q->v4 & (uint32_t)((~0ull << 32) >> len);
 		if (r & RINDEX_REC_END)
-			return k + 1;
+			break;
 	}
-	return emit_ip_rest(ix, w + RINDEX_FIRST_RECORDS, q, 0, out, max, RINDEX_FIRST_RECORDS);
+	if (__builtin_expect(r & RINDEX_REC_END, 1))
+		return k + 1;
+	return emit_ip_rest(ix, w + k, q, 0, out, max, k);
 }
 
 static size_t emit_asn_list(const struct rindex *ix, uint32_t ref, uint32_t asn,
@@ -371,8 +379,10 @@ static size_t emit_name_list(const struct rindex *ix, const uint64_t *e, const s
 	int labels = RINDEX_DHDR_LABELS(e[0]);
 	size_t p = sf->start[k], n = 0;
 	bool sub = p != 0 || q->wildcard;
-	for (unsigned i = 0; i < RINDEX_FIRST_RECORDS; i++, w++) {
-		uint64_t r = *w;
+	uint64_t r = 0;
+	unsigned i;
+	for (i = 0; i < RINDEX_FIRST_RECORDS; i++) {
+		r = w[i];
 		unsigned aux = RINDEX_REC_AUX(r);
 		if (aux == RINDEX_AUX_LINK)
 			break;
@@ -387,9 +397,11 @@ static size_t emit_name_list(const struct rindex *ix, const uint64_t *e, const s
 		}
 		n += below || !wild;
 		if (r & RINDEX_REC_END)
-			return n;
+			break;
 	}
-	return emit_name_rest(ix, e, w, 0, q, sf, k, out, max, n);
+	if (__builtin_expect(r & RINDEX_REC_END, 1))
+		return n;
+	return emit_name_rest(ix, e, w + i, 0, q, sf, k, out, max, n);
 }
 
 static size_t lookup_domain(const struct rindex *ix, const struct rindex_query *q,
