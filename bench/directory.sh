@@ -15,7 +15,11 @@
 #     >= 5 M/s);
 #   - the server's resident memory (VmRSS, and VmHWM, its peak) once it
 #     has built its indexes, and after the benchmarks.
-# Loopback only; the servers are stopped and the databases removed on exit.
+# The HTTP figures come twice: with the response cache off (every request
+# searched and drawn from the database: what a first reader waits) and on
+# (the default: a repeated request sent from memory).
+# Loopback only; the servers are stopped and the databases removed on exit
+# (bench/lib.sh).
 #   bench/directory.sh          (make bench)
 # Environment: BUILD (default build), SIZES (default "3000 100000"),
 # DURATION (wrk seconds per round, default 10).
@@ -25,73 +29,12 @@ cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 sizes=${SIZES:-3000 100000}
 duration=${DURATION:-10}
+. bench/lib.sh
 
-for tool in nginx wrk curl python3; do
-	command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || {
-		echo "bench/directory.sh: $tool is missing (scripts/deps test installs it)" >&2
-		exit 1
-	}
-done
-nginx=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
-
-[ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release -Db_ndebug=if-release >/dev/null
-ninja -C "$build" shisa bench/bench_search bench/bench_lookup_db >/dev/null
-
-dir=$(mktemp -d /tmp/shisa-bench-directory.XXXXXX)
-shisa_pid=""
-nginx_pid=""
-stop_servers() {
-	[ -n "$shisa_pid" ] && kill -TERM "$shisa_pid" 2>/dev/null && wait "$shisa_pid" 2>/dev/null || true
-	[ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
-	shisa_pid=""
-	nginx_pid=""
-}
-cleanup() {
-	stop_servers
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_for URL SECONDS [PATTERN]: until URL answers (with a line matching
-# PATTERN), at most SECONDS.
-wait_for() {
-	i=0
-	until curl -fsS "$1" 2>/dev/null | grep -q -- "${3:-}"; do
-		i=$((i + 1))
-		if [ $i -gt $(($2 * 10)) ]; then
-			echo "bench/directory.sh: no answer from $1${3:+ with $3} after $2 s" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-}
+bench_build shisa bench/bench_search bench/bench_lookup_db
 
 memory() {
 	awk '/^VmRSS|^VmHWM/ { printf "%s %.0f MB  ", $1, $2 / 1024 }' "/proc/$1/status"
-}
-
-# One wrk run; prints "requests/s p50-ms p99-ms" and fails on errors.
-run_wrk() {
-	out=$(wrk --latency "$@" 2>&1) || {
-		echo "$out" >&2
-		exit 1
-	}
-	if echo "$out" | grep -q -e 'Non-2xx' -e 'Socket errors'; then
-		echo "$out" >&2
-		echo "bench/directory.sh: wrk saw errors" >&2
-		exit 1
-	fi
-	echo "$out" | awk '
-		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-		/^Requests\/sec:/ { rps = $2 }
-		$1 == "50.000%" || ($1 == "50%" && !p50) { p50 = ms($2) }
-		$1 == "99.000%" || ($1 == "99%" && !p99) { p99 = ms($2) }
-		END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
 }
 
 # compare NAME PATH: shisa's PATH next to nginx serving its bytes.
@@ -101,8 +44,7 @@ compare() {
 	s_bytes=$(curl -fsS "$s_url" | wc -c)
 	n_bytes=$(curl -fsS "$n_url" | wc -c)
 	if [ "$s_bytes" -ne "$n_bytes" ]; then
-		echo "bench/directory.sh: $2: shisa $s_bytes bytes, nginx $n_bytes" >&2
-		exit 1
+		bench_fail "$2: shisa $s_bytes bytes, nginx $n_bytes"
 	fi
 	run_wrk -t2 -c32 -d1s "$s_url" >/dev/null   # warm-up
 	run_wrk -t2 -c32 -d1s "$n_url" >/dev/null
@@ -111,7 +53,7 @@ compare() {
 		"$1" "$2" "$3" "$5" "$6" "$(python3 -c "print(f'{$3 / $6:.2f}')")"
 }
 
-echo "$("$build/shisa" version | head -n 1); nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///') (worker_processes 2);" \
+echo "$("$build/shisa" version | head -n 1); nginx $nginx_version (worker_processes 2);" \
 	"wrk ${duration} s per round; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for teams in $sizes; do
 	db="$dir/directory-$teams.db"
@@ -126,78 +68,54 @@ for teams in $sizes; do
 		"$build/bench/bench_lookup_db" "$db" 5 3 2>/dev/null | sed 's/^/  /'
 	fi
 
-	# shisa, two loops, without the per-request access log (nginx gets
-	# access_log off: the same work on both sides), and without reminders
-	# to confirm records (a seeded directory has thousands due, and their
-	# mail would be retried through the run). Measured once the search
-	# index is current and the offline snapshot written.
-	shisa_port=$(free_port)
-	"$build/shisa" serve --db "$db" --listen "127.0.0.1:$shisa_port" --threads 2 \
-		--set log_level="${SHISA_LOG_LEVEL:-warn}" --set reminder_max=0 2>"$dir/shisa.log" &
-	shisa_pid=$!
-	wait_for "http://127.0.0.1:$shisa_port/api/v1/status" 900
-	wait_for "http://127.0.0.1:$shisa_port/metrics" 900 '^shisa_search_index_current 1'
-	i=0
-	until [ -s "$db-snapshot/directory.json" ]; do
-		i=$((i + 1))
-		if [ $i -gt 9000 ]; then
-			echo "bench/directory.sh: no offline snapshot after 900 s" >&2
-			exit 1
+	# shisa without reminders to confirm records (a seeded directory has
+	# thousands due, and their mail would be retried through the run).
+	# Measured once the search index is current and the offline snapshot
+	# written: first with the response cache off, so every request is
+	# searched and drawn from the database; then with it on (the
+	# default), where a repeated request is sent from memory.
+	for cache in off on; do
+		if [ "$cache" = off ]; then
+			start_shisa "$db" --set reminder_max=0 --set response_cache_size=0
+		else
+			start_shisa "$db" --set reminder_max=0
 		fi
-		sleep 0.1
-	done
-	echo "  server started, indexes built, snapshot written: $(memory "$shisa_pid")"
+		wait_for "http://127.0.0.1:$shisa_port/api/v1/status" 900
+		wait_for "http://127.0.0.1:$shisa_port/metrics" 900 '^shisa_search_index_current 1'
+		i=0
+		until [ -s "$db-snapshot/directory.json" ]; do
+			i=$((i + 1))
+			if [ $i -gt 9000 ]; then
+				bench_fail "no offline snapshot after 900 s"
+			fi
+			sleep 0.1
+		done
+		echo "  -- response cache $cache$([ "$cache" = off ] && echo ': every request searched and drawn' || echo ': repeated requests sent from memory')"
+		echo "  server started, indexes built, snapshot written: $(memory "$shisa_pid")"
 
-	echo "  search over HTTP, the same queries (GET /api/v1/teams?q=..., anonymous: level public):"
-	for conns in 1 8; do
-		threads=$((conns < 2 ? 1 : 2))
-		set -- $(run_wrk -t"$threads" -c"$conns" -d"${duration}s" -s bench/search_paths.lua \
-			"http://127.0.0.1:$shisa_port" -- "$dir/paths")
-		printf '    %d connection%s  %6.0f req/s  p50 %6.2f ms  p99 %6.2f ms (target p99 < 5 ms at 100,000 teams)\n' \
-			"$conns" "$([ "$conns" -eq 1 ] && echo ' ' || echo s)" "$1" "$2" "$3"
-	done
+		echo "  search over HTTP, the same queries (GET /api/v1/teams?q=..., anonymous: level public):"
+		for conns in 1 8; do
+			threads=$((conns < 2 ? 1 : 2))
+			set -- $(run_wrk -t"$threads" -c"$conns" -d"${duration}s" -s bench/search_paths.lua \
+				"http://127.0.0.1:$shisa_port" -- "$dir/paths")
+			printf '    %d connection%s  %6.0f req/s  p50 %6.2f ms  p99 %6.2f ms (target p99 < 5 ms at 100,000 teams)\n' \
+				"$conns" "$([ "$conns" -eq 1 ] && echo ' ' || echo s)" "$1" "$2" "$3"
+		done
 
-	# nginx serves shisa's answers as files at the same paths.
-	slug=$(curl -fsS "http://127.0.0.1:$shisa_port/api/v1/teams?limit=1" |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["slug"])')
-	mkdir -p "$dir/www/api/v1/teams" "$dir/nginx/logs"
-	curl -fsS -o "$dir/www/directory" "http://127.0.0.1:$shisa_port/directory"
-	curl -fsS -o "$dir/www/api/v1/teams/$slug" "http://127.0.0.1:$shisa_port/api/v1/teams/$slug"
-	chmod -R a+rX "$dir"
-	nginx_port=$(free_port)
-	cat >"$dir/nginx/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $dir/nginx/nginx.pid;
-error_log $dir/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    open_file_cache max=16;
-    open_file_cache_valid 60s;
-    client_body_temp_path $dir/nginx/body;
-    proxy_temp_path $dir/nginx/proxy;
-    fastcgi_temp_path $dir/nginx/fastcgi;
-    uwsgi_temp_path $dir/nginx/uwsgi;
-    scgi_temp_path $dir/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $dir/www;
-        location /api/ { default_type application/json; }
-        location / { default_type "text/html; charset=utf-8"; }
-    }
-}
-EOF
-	"$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" &
-	nginx_pid=$!
-	wait_for "http://127.0.0.1:$nginx_port/directory" 30
-	echo "  requests per second, wrk -t2 -c32 (anonymous):"
-	compare "GET /directory" /directory
-	compare "GET /api/v1/teams/{slug}" "/api/v1/teams/$slug"
-	echo "  server after the benchmarks: $(memory "$shisa_pid")"
-	stop_servers
+		# nginx serves shisa's answers as files at the same paths.
+		slug=$(curl -fsS "http://127.0.0.1:$shisa_port/api/v1/teams?limit=1" |
+			python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["slug"])')
+		rm -rf "$dir/www"
+		mkdir -p "$dir/www/api/v1/teams"
+		curl -fsS -o "$dir/www/directory" "http://127.0.0.1:$shisa_port/directory"
+		curl -fsS -o "$dir/www/api/v1/teams/$slug" "http://127.0.0.1:$shisa_port/api/v1/teams/$slug"
+		start_nginx
+		wait_for "http://127.0.0.1:$nginx_port/directory" 30
+		echo "  requests per second, wrk -t2 -c32 (anonymous):"
+		compare "GET /directory" /directory
+		compare "GET /api/v1/teams/{slug}" "/api/v1/teams/$slug"
+		echo "  server after the benchmarks: $(memory "$shisa_pid")"
+		stop_servers
+	done
 	rm -rf "$db" "$db-wal" "$db-shm" "$db-snapshot"
 done

@@ -1,5 +1,5 @@
-/* libFuzzer target for src/directory/snapshot_format.c and the key parser
- * of snapshot_key.c: what `shisa directory verify` reads from a file that
+/* libFuzzer target for src/directory/snapshot_format.c and the key parsers
+ * of snapshot_key.c and snapshot_key_history.c: what `shisa directory verify` reads from a file that
  * anyone may have handed a member. The seeds (a small HTML and JSON
  * snapshot, a key file) were signed with the key below, whose secret half
  * was thrown away after making them, so only a seed as it was signed (at
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "directory/snapshot_format.h"
+#include "directory/snapshot_key_history.h"
 
 /* The key that signed fuzz/corpus/snapshot/. */
 static const char seed_key[] = "ed25519:oyDDnamXxghLs/5HyUReOWc1hYiBJp2WGIYyLWzL8A4=";
@@ -34,5 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	unsigned char got[SNAPKEY_PK_BYTES];
 	snapkey_parse((const char *)data, size, got);
+	/* A key file with retired keys: never more of them than it holds. */
+	struct snapkey_history keys;
+	if (snapkey_history_parse((const char *)data, size, &keys) == 0 && keys.nretired > SNAPKEY_RETIRED_MAX)
+		abort();
 	return 0;
 }

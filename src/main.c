@@ -44,6 +44,10 @@ int main(int argc, char **argv)
 	/* SQLite counts its memory under one global mutex unless told not to:
 	 * every statement of every thread would queue on it. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Random bytes from libsodium's ChaCha20 generator, keyed from the
+	 * kernel once per thread (and again after a fork), rather than a
+	 * getrandom() system call for every request id and token. */
+	randombytes_set_implementation(&randombytes_internal_implementation);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "shisa: cannot initialise libsodium or libcurl\n");
 		return 1;

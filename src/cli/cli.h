@@ -68,4 +68,13 @@ bool cli_text_ok(const char *s, size_t max_chars);
  * stolen; NULL for none). Return 0 or -1. */
 int cli_audit_write(struct db *db, const char *action, const char *object_type, int64_t oid, json_t *detail);
 
+/* The offline snapshot from the command line (directory_snapshot.c):
+ * whether OUT is a folder this account can write in (0, or 2 after
+ * printing "shisa LABEL: ..."), and writing the signed snapshot of DB into
+ * it as shisa-directory-YYYYMMDD-HHMMSSZ.html and .json with the current
+ * key (made on first use), progress on a terminal, the two paths on
+ * stdout and a summary on stderr. Return 0, or 1 after printing the error. */
+int cli_snapshot_folder(const char *out, const char *label);
+int cli_snapshot_write(struct db *db, const struct config *cfg, const char *out, const char *label);
+
 #endif

@@ -7,6 +7,7 @@
 
 static int directory_cmd(int argc, char **argv);
 extern const struct cli_cmd cli_directory_import;
+extern const struct cli_cmd cli_directory_rotate_key;
 
 extern const struct cli_cmd cli_directory_export, cli_directory_snapshot, cli_directory_verify,
 	cli_directory_pubkey, cli_directory_remind;
@@ -18,6 +19,7 @@ static const struct cli_cmd *const directory_subcommands[] = {
 	&cli_directory_snapshot,
 	&cli_directory_verify,
 	&cli_directory_pubkey,
+	&cli_directory_rotate_key,
 	&cli_directory_import,
 	NULL,
 };

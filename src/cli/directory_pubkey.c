@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include "cli/cli.h"
-#include "directory/snapshot_key.h"
+#include "directory/snapshot_key_history.h"
 
 static int pubkey_cmd(int argc, char **argv);
 
@@ -17,7 +17,9 @@ const struct cli_cmd cli_directory_pubkey = {
 	"the key as ed25519:BASE64 and as a PEM block for openssl, after two comment\n"
 	"lines. It is the text /api/v1/directory/snapshot.key serves; members give it\n"
 	"to `shisa directory verify --key`. The key is made on first use. Only the\n"
-	"public key is ever printed.\n"
+	"public key is ever printed. After a `shisa directory rotate-key`, the keys\n"
+	"used before follow, one line each with the date they were retired, so the\n"
+	"same file still checks the copies they signed.\n"
 	"\n"
 	"  --db PATH      database file (default ./var/shisa.db or $SHISA_DB)\n"
 	"  --config FILE  configuration file (default ./shisa.conf when present)\n",
@@ -42,10 +44,17 @@ static int pubkey_cmd(int argc, char **argv)
 		db_close(&db);
 		return 1;
 	}
+	struct snapkey_history h;
+	if (snapkey_history_load(&db, &h) < 0) {
+		fprintf(stderr, "shisa directory pubkey: cannot read the retired snapshot keys: %s\n", sqlite3_errmsg(db.h));
+		db_close(&db);
+		return 1;
+	}
 	db_close(&db);
 	struct buf text;
 	buf_init(&text, 4096);
 	snapkey_file_text(pk, cfg.instance_name, &text);
+	snapkey_history_text(&h, pk, &text);
 	fputs(text.data ? text.data : "", stdout);
 	buf_release(&text);
 	return 0;

@@ -54,6 +54,54 @@ static void show_progress(void *arg, int done, int total)
 	}
 }
 
+int cli_snapshot_folder(const char *out, const char *label)
+{
+	struct stat st;
+	if (stat(out, &st) < 0 || !S_ISDIR(st.st_mode) || access(out, W_OK) < 0) {
+		fprintf(stderr, "shisa %s: --out %s: not a folder this account can write in\n", label, out);
+		return 2;
+	}
+	return 0;
+}
+
+int cli_snapshot_write(struct db *db, const struct config *cfg, const char *out, const char *label)
+{
+	char err[512];
+	unsigned char pk[SNAPKEY_PK_BYTES], sk[SNAPKEY_SK_BYTES];
+	const struct passwd *pw = getpwuid(geteuid());
+	if (snapkey_ensure(db, "cli", pw ? pw->pw_name : "?", pk, sk) < 0) {
+		fprintf(stderr, "shisa %s: cannot read or make the snapshot key: %s\n", label, sqlite3_errmsg(db->h));
+		return 1;
+	}
+	int64_t now = clock_now();
+	char iso[32], stamp[32], html_name[64], json_name[64];
+	clock_iso_utc(now, iso, sizeof(iso));
+	/* 2026-11-25T10:00:00Z -> 20261125-100000Z */
+	snprintf(stamp, sizeof(stamp), "%.4s%.2s%.2s-%.2s%.2s%.2sZ", iso, iso + 5, iso + 8, iso + 11, iso + 14, iso + 17);
+	snprintf(html_name, sizeof(html_name), "shisa-directory-%s.html", stamp);
+	snprintf(json_name, sizeof(json_name), "shisa-directory-%s.json", stamp);
+	struct progress_line pl = {0};
+	struct snapshot_params p = {
+		.instance = cfg->instance_name, .url = cfg->base_url, .tz = cfg->default_tz, .generated_at = now,
+		/* Member teams' data: the owner and the group, nobody else. */
+		.dir = out, .html_name = html_name, .json_name = json_name, .file_mode = 0640,
+		.progress = show_progress, .progress_arg = &pl,
+	};
+	struct snapshot_result r;
+	int rc = snapshot_generate(db, &p, pk, sk, &r, err, sizeof(err));
+	sodium_memzero(sk, sizeof(sk));
+	if (pl.shown)
+		fputc('\n', stderr);
+	if (rc < 0) {
+		fprintf(stderr, "shisa %s: %s\n", label, err);
+		return 1;
+	}
+	printf("%s/%s\n%s/%s\n", out, html_name, out, json_name);
+	fprintf(stderr, "shisa %s: %lld team%s, signed with %s (%zu + %zu bytes)\n", label, (long long)r.header.teams,
+	        r.header.teams == 1 ? "" : "s", r.header.public_key, r.html_bytes, r.json_bytes);
+	return 0;
+}
+
 static int snapshot_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -82,49 +130,12 @@ static int snapshot_cmd(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(&cli_directory_snapshot, false);
-	struct stat st;
-	if (stat(out, &st) < 0 || !S_ISDIR(st.st_mode) || access(out, W_OK) < 0) {
-		fprintf(stderr, "shisa directory snapshot: --out %s: not a folder this account can write in\n", out);
+	if (cli_snapshot_folder(out, "directory snapshot") != 0)
 		return 2;
-	}
-
 	struct db db;
 	if (cli_open_db(&db, &cfg, false) < 0)
 		return 1;
-	unsigned char pk[SNAPKEY_PK_BYTES], sk[SNAPKEY_SK_BYTES];
-	const struct passwd *pw = getpwuid(geteuid());
-	if (snapkey_ensure(&db, "cli", pw ? pw->pw_name : "?", pk, sk) < 0) {
-		fprintf(stderr, "shisa directory snapshot: cannot read or make the snapshot key: %s\n", sqlite3_errmsg(db.h));
-		db_close(&db);
-		return 1;
-	}
-	int64_t now = clock_now();
-	char iso[32], stamp[32], html_name[64], json_name[64];
-	clock_iso_utc(now, iso, sizeof(iso));
-	/* 2026-11-25T10:00:00Z -> 20261125-100000Z */
-	snprintf(stamp, sizeof(stamp), "%.4s%.2s%.2s-%.2s%.2s%.2sZ", iso, iso + 5, iso + 8, iso + 11, iso + 14, iso + 17);
-	snprintf(html_name, sizeof(html_name), "shisa-directory-%s.html", stamp);
-	snprintf(json_name, sizeof(json_name), "shisa-directory-%s.json", stamp);
-	struct progress_line pl = {0};
-	struct snapshot_params p = {
-		.instance = cfg.instance_name, .url = cfg.base_url, .tz = cfg.default_tz, .generated_at = now,
-		/* Member teams' data: the owner and the group, nobody else. */
-		.dir = out, .html_name = html_name, .json_name = json_name, .file_mode = 0640,
-		.progress = show_progress, .progress_arg = &pl,
-	};
-	struct snapshot_result r;
-	int rc = snapshot_generate(&db, &p, pk, sk, &r, err, sizeof(err));
-	sodium_memzero(sk, sizeof(sk));
+	int rc = cli_snapshot_write(&db, &cfg, out, "directory snapshot");
 	db_close(&db);
-	if (pl.shown)
-		fputc('\n', stderr);
-	if (rc < 0) {
-		fprintf(stderr, "shisa directory snapshot: %s\n", err);
-		return 1;
-	}
-	printf("%s/%s\n%s/%s\n", out, html_name, out, json_name);
-	fprintf(stderr, "shisa directory snapshot: %lld team%s, signed with %s (%zu + %zu bytes)\n",
-	        (long long)r.header.teams, r.header.teams == 1 ? "" : "s", r.header.public_key, r.html_bytes,
-	        r.json_bytes);
-	return 0;
+	return rc;
 }

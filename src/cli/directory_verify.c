@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "directory/snapshot_format.h"
+#include "core/clock.h"
+#include "directory/snapshot_key_history.h"
 
 static int verify_cmd(int argc, char **argv);
 
@@ -21,19 +22,26 @@ const struct cli_cmd cli_directory_verify = {
 	"number of teams, or REFUSED and what is wrong (changed, cut short, signed by\n"
 	"another key, not a snapshot).\n"
 	"\n"
+	"A snapshot signed by a key the instance has since replaced (`shisa directory\n"
+	"rotate-key`) verifies with a note when the key was superseded and the\n"
+	"snapshot says it was made before that; it is refused when it says it was\n"
+	"made later, and always when the key was retired as compromised.\n"
+	"\n"
 	"  --key KEY      the instance's public key: a key file (as `shisa directory\n"
 	"                 pubkey` prints it and /api/v1/directory/snapshot.key serves\n"
-	"                 it), a PEM file, or the key itself (ed25519:BASE64)\n"
-	"  --db PATH      without --key: use the key of this database (default\n"
-	"                 ./var/shisa.db or $SHISA_DB)\n"
+	"                 it, with the retired keys it lists), a PEM file, or the key\n"
+	"                 itself (ed25519:BASE64)\n"
+	"  --db PATH      without --key: use the keys of this database, current and\n"
+	"                 retired (default ./var/shisa.db or $SHISA_DB)\n"
 	"  --config FILE  configuration file (default ./shisa.conf when present)\n"
 	"\n"
 	"Exit status: 0 good, 1 refused (or unreadable), 2 usage error.\n",
 	verify_cmd,
 };
 
-/* The public key from --key: a file when one is there by that name, else the text itself. */
-static int key_from_option(const char *opt, unsigned char pk[SNAPKEY_PK_BYTES])
+/* The keys from --key: a key file when one is there by that name (with
+ * the retired keys it lists), else the key given as text. */
+static int keys_from_option(const char *opt, struct snapkey_history *h)
 {
 	char text[SNAPKEY_FILE_MAX];
 	size_t n = 0;
@@ -44,27 +52,29 @@ static int key_from_option(const char *opt, unsigned char pk[SNAPKEY_PK_BYTES])
 		fclose(f);
 		if (!whole)
 			return -1;
-		return snapkey_parse(text, n, pk);
+		return snapkey_history_parse(text, n, h);
 	}
-	return snapkey_parse(opt, strlen(opt), pk);
+	return snapkey_history_parse(opt, strlen(opt), h);
 }
 
-static int key_from_db(const struct config *cfg, unsigned char pk[SNAPKEY_PK_BYTES])
+static int keys_from_db(const struct config *cfg, struct snapkey_history *h)
 {
 	struct db db;
 	if (cli_open_db(&db, cfg, false) < 0)
 		return -1;
-	int found = snapkey_load(&db, pk, NULL);
-	if (found < 0)
-		fprintf(stderr, "shisa directory verify: cannot read the snapshot key: %s\n", sqlite3_errmsg(db.h));
-	else if (found == 0)
+	int found = snapkey_load(&db, h->current, NULL);
+	if (found < 0 || (found == 1 && snapkey_history_load(&db, h) < 0)) {
+		fprintf(stderr, "shisa directory verify: cannot read the snapshot keys: %s\n", sqlite3_errmsg(db.h));
+		found = -1;
+	} else if (found == 0) {
 		fprintf(stderr, "shisa directory verify: %s has no snapshot key yet: give the instance's key with --key\n",
 		        cfg->db_path);
+	}
 	db_close(&db);
 	return found == 1 ? 0 : -1;
 }
 
-static void print_ok(const char *path, const struct snapshot_header *h)
+static void print_ok(const char *path, const struct snapshot_header *h, const struct snapkey_retired *by)
 {
 	printf("OK: %s: %s\n", path, snapshot_check_text(SNAPSHOT_OK));
 	printf("  instance:  %s%s%s\n", h->instance, h->url[0] ? " " : "", h->url);
@@ -73,6 +83,25 @@ static void print_ok(const char *path, const struct snapshot_header *h)
 	       h->kind == SNAPSHOT_HTML ? "HTML page" : "JSON document", (long long)h->teams, h->teams == 1 ? "" : "s",
 	       !strcmp(h->level, "members") ? "member teams" : h->level, SNAPSHOT_FORMAT, h->version);
 	printf("  key:       %s\n", h->public_key);
+	if (by) {
+		char when[32];
+		clock_iso_utc(by->retired_at, when, sizeof(when));
+		printf("  note:      this key was superseded on %s; the snapshot was made before that.\n"
+		       "             Copies made since are signed with the instance's current key.\n", when);
+	}
+}
+
+/* A good signature by a retired key that is not to be trusted. */
+static void print_retired_refusal(const char *path, enum snapkey_trust trust, const struct snapkey_retired *by)
+{
+	char when[32];
+	clock_iso_utc(by->retired_at, when, sizeof(when));
+	if (trust == SNAPKEY_TRUST_COMPROMISED)
+		fprintf(stderr, "REFUSED: %s: it is signed with a key the instance reported compromised on %s: anyone may"
+		                " have made it. Get a copy signed with the current key.\n", path, when);
+	else
+		fprintf(stderr, "REFUSED: %s: it is signed with a key the instance retired on %s, but says it was made"
+		                " after that: the instance did not make it.\n", path, when);
 }
 
 static void print_refused(const char *path, enum snapshot_check c, const struct snapshot_header *h,
@@ -118,26 +147,31 @@ static int verify_cmd(int argc, char **argv)
 		return cli_usage(&cli_directory_verify, false);
 	const char *path = argv[optind];
 
-	unsigned char pk[SNAPKEY_PK_BYTES];
-	if (key && key_from_option(key, pk) < 0) {
+	struct snapkey_history keys;
+	if (key && keys_from_option(key, &keys) < 0) {
 		fprintf(stderr, "shisa directory verify: --key: no Ed25519 public key in \"%s\" (give the key file, or "
 		                "ed25519: and the 44 characters of the key)\n", key);
 		return 2;
 	}
-	if (!key && key_from_db(&cfg, pk) < 0)
+	if (!key && keys_from_db(&cfg, &keys) < 0)
 		return 2;
 
 	struct snapshot_header h;
-	enum snapshot_check c = snapshot_verify_file(path, pk, &h);
+	enum snapshot_check c;
+	const struct snapkey_retired *by;
+	enum snapkey_trust trust = snapkey_history_verify(&keys, path, &h, &c, &by);
 	if (c == SNAPSHOT_UNREADABLE) {
 		fprintf(stderr, "REFUSED: %s: cannot read it: %s\n", path,
 		        errno == EINVAL ? "not a regular file" : strerror(errno));
 		return 1;
 	}
-	if (c == SNAPSHOT_OK) {
-		print_ok(path, &h);
+	if (c == SNAPSHOT_OK && (trust == SNAPKEY_TRUST_CURRENT || trust == SNAPKEY_TRUST_RETIRED)) {
+		print_ok(path, &h, by);
 		return 0;
 	}
-	print_refused(path, c, &h, pk);
+	if (c == SNAPSHOT_OK)
+		print_retired_refusal(path, trust, by);
+	else
+		print_refused(path, c, &h, keys.current);
 	return 1;
 }

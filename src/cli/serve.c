@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "db/migrate.h"
+#include "directory/dir_version.h"
 #include "directory/lookup.h"
 #include "directory/search_service.h"
 #include "directory/pgpkey.h"
@@ -93,25 +94,38 @@ static int serve_run(int argc, char **argv)
 		return 1;
 	}
 	db_close(&db);
+	/* First the watch on other processes' changes: it reads the counters
+	 * before the services below read the directory, so a change made
+	 * while they start is rebuilt once they run. */
+	if (dir_version_watch_start(cfg.db_path, DIR_VERSION_POLL_MS, err, sizeof(err)) < 0) {
+		fprintf(stderr, "shisa serve: %s\n", err);
+		web_free();
+		return 1;
+	}
 	if (lookup_start(cfg.db_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa serve: %s\n", err);
+		dir_version_watch_stop();
 		web_free();
 		return 1;
 	}
 	if (search_service_start(cfg.db_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa serve: %s\n", err);
+		dir_version_watch_stop();
 		lookup_stop();
 		web_free();
 		return 1;
 	}
 	if (snapshot_service_start(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "shisa serve: %s\n", err);
+		dir_version_watch_stop();
 		search_service_stop();
 		lookup_stop();
 		web_free();
 		return 1;
 	}
 	int rc = srv_run(&cfg);
+	/* The watch first: it calls into the services stopped after it. */
+	dir_version_watch_stop();
 	snapshot_service_stop();
 	search_service_stop();
 	lookup_stop();

@@ -15,6 +15,7 @@ void config_defaults(struct config *c)
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	c->max_body = 8u << 20;
 	c->max_batch_body = 64u << 20;
+	c->response_cache_bytes = 64u << 20;
 	c->max_header = 16u << 10;
 	c->request_timeout_s = 30;
 	snprintf(c->default_lang, sizeof(c->default_lang), "ja");
@@ -58,6 +59,7 @@ static const struct setting settings[] = {
 	S("user", user),
 	Z("max_body", max_body, 1024, 1L << 30),
 	Z("max_batch_body", max_batch_body, 1024, 1L << 30),
+	Z("response_cache_size", response_cache_bytes, 0, 16L << 30),
 	Z("max_header", max_header, 1024, 256L << 10),
 	I("request_timeout", request_timeout_s, 1, 3600),
 	S("default_lang", default_lang),

@@ -15,6 +15,7 @@ struct config {
 	char user[64];             /* drop privileges to this user when started as root */
 	size_t max_body;           /* bytes */
 	size_t max_batch_body;     /* bytes, for the routes that take bulk uploads (the batch lookup) */
+	size_t response_cache_bytes;  /* memory for kept directory answers; 0: none */
 	size_t max_header;         /* bytes, all request headers together */
 	int request_timeout_s;
 	char default_lang[3];      /* ja | en */

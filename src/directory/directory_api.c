@@ -37,6 +37,8 @@ static void each_facet(const struct team_facet *f, void *arg)
  * ?constituency_type= ?sort= (relevance|name) ?limit= ?cursor=. */
 static void teams_list(struct ctx *c)
 {
+	if (dir_answer_kept(c))
+		return;
 	static const char *const sorts[] = {"relevance", "name", NULL};
 	struct team_query q = {
 		.q = input_query_text(c, "q", 200),
@@ -109,6 +111,8 @@ static int record_json(struct ctx *c, struct buf *b)
 
 static void team_get(struct ctx *c)
 {
+	if (dir_answer_kept(c))
+		return;
 	struct buf b;
 	buf_init(&b, 8u << 20);
 	/* One read transaction for the record's statements. */

@@ -5,21 +5,21 @@
  * scope their own level reaches: asking for more is refused (403) rather
  * than quietly answered with less, so a script never mistakes a public
  * export for a members' one. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "core/clock.h"
 #include "core/log.h"
 #include "directory/directory_export.h"
 #include "directory/directory_http.h"
 #include "directory/securitytxt.h"
 #include "http/respond.h"
+#include "http/send_file.h"
 #include "http/worker.h"
-
-/* The largest export the API builds in memory; the command line streams
- * any size to a file. */
-#define EXPORT_HTTP_MAX ((size_t)512 << 20)
 
 /* The scopes a route offers, and what it says when one is not offered
  * (BAD_KEY) or above the reader's level (ABOVE_KEY). */
@@ -59,50 +59,110 @@ static bool read_scope(struct ctx *c, const struct scope_offer *offer, enum dir_
 	return true;
 }
 
+/* The most one team's record may take in the writer before it is flushed
+ * (the command line allows the same). */
+#define EXPORT_PIECE_MAX ((size_t)64 << 20)
+
 struct export_job {
 	char db_path[512];
 	enum export_scope scope;
 	enum dir_level level;
 	char generated[32];
-	struct buf out;
+	int fd;                   /* the document, in an unnamed file beside the database */
+	off_t size;
 	int64_t rc;
-	bool too_large;           /* the document outgrew EXPORT_HTTP_MAX */
+	int error;                /* errno of a failed write */
 };
+
+/* An unnamed file in the database's own folder, so the export is on the
+ * disk, with the permissions, that already hold the same records; gone
+ * when closed. -1 with errno when it cannot be made. */
+static int unnamed_file_beside(const char *db_path)
+{
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s", db_path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	/* A file system without O_TMPFILE: a named file, unlinked at once. */
+	char path[600];
+	snprintf(path, sizeof(path), "%s/.shisa-export-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* Write out what the writer has so far and empty its buffer. */
+static int flush_to_file(struct buf *b, void *arg)
+{
+	struct export_job *j = arg;
+	for (size_t done = 0; done < b->len;) {
+		ssize_t n = write(j->fd, b->data + done, b->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			j->error = errno;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	j->size += (off_t)b->len;
+	b->len = 0;
+	return 0;
+}
 
 static void export_work(void *arg)
 {
 	struct export_job *j = arg;
 	struct db db;
 	char err[256];
+	struct buf out;
 	struct jw w;
-	jw_init(&w, &j->out);
 	j->rc = -1;
+	j->fd = unnamed_file_beside(j->db_path);
+	if (j->fd < 0) {
+		j->error = errno;
+		return;
+	}
 	if (db_open(&db, j->db_path, false, err, sizeof(err)) < 0) {
 		log_kv(LOG_ERROR, "export: cannot open the database", "error", err, NULL);
 		return;
 	}
+	buf_init(&out, EXPORT_PIECE_MAX);
+	jw_init(&w, &out);
 	struct export_walk walk = {.scope = j->scope, .level = j->level};
-	j->rc = export_json_document(&db, &walk, j->generated, &w, NULL, NULL);
-	j->too_large = w.failed;
+	j->rc = export_json_document(&db, &walk, j->generated, &w, flush_to_file, j);
+	buf_release(&out);
 	db_close(&db);
 }
 
 static void export_done(struct ctx *c, void *arg)
 {
 	struct export_job *j = arg;
-	if (c && j->rc >= 0)
-		http_json(c, 200, &j->out);
-	else if (c && j->too_large)
-		http_error(c, ERR_UNAVAILABLE, "export.too_large");
-	else if (c)
-		http_error(c, ERR_INTERNAL, NULL);
-	buf_release(&j->out);
+	if (j->error)
+		log_kv(LOG_ERROR, "export: cannot write the document beside the database", "error", strerror(j->error), NULL);
+	if (c && j->rc >= 0) {
+		http_send_fd(c, 200, "application/json; charset=utf-8", j->fd, j->size);
+		j->fd = -1;
+	} else if (c) {
+		http_error(c, j->error ? ERR_UNAVAILABLE : ERR_INTERNAL, j->error ? "export.cannot_write" : NULL);
+	}
+	if (j->fd >= 0)
+		close(j->fd);
 	free(j);
 }
 
-/* Every listed team in one scope, built on the worker pool with a
+/* Every listed team in one scope, written on the worker pool with a
  * connection of its own (thousands of records take longer than a loop
- * turn may). */
+ * turn may) into a file, then sent from it piece by piece. */
 static void teams_export(struct ctx *c)
 {
 	enum dir_level reader = team_level_for(&c->actor, 0);
@@ -114,11 +174,11 @@ static void teams_export(struct ctx *c)
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
+	j->fd = -1;
 	snprintf(j->db_path, sizeof(j->db_path), "%s", c->cfg->db_path);
 	j->scope = scope;
 	j->level = export_scope_level(scope, reader);
 	clock_iso_utc(clock_now(), j->generated, sizeof(j->generated));
-	buf_init(&j->out, EXPORT_HTTP_MAX);
 	if (worker_submit(c, export_work, export_done, j) < 0) {
 		free(j);
 		http_error(c, ERR_UNAVAILABLE, NULL);

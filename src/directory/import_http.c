@@ -1,7 +1,8 @@
 /* Importing team records over HTTP, for the secretariat: the API
  * (POST /api/v1/teams/import, the file as the body) and the page
- * /admin/directory/import (the file pasted into a form). Both run the
- * same import (src/directory/import*.c), all of it on the worker pool.
+ * /admin/directory/import (the file uploaded, or pasted into a form).
+ * Both run the same import (src/directory/import*.c), all of it on the
+ * worker pool.
  * The answer is the report: what was created, updated or left as it
  * was, and every refused and skipped line with its reason. While a big
  * file is written, other writers wait for its one transaction. */
@@ -31,6 +32,7 @@ struct import_job {
 	struct import_doc doc;
 	struct import_result result;
 	bool dry_run, page;
+	char *filename;                 /* the uploaded file's name; NULL when pasted or sent to the API */
 	char team[TEAM_SLUG_MAX + 1];   /* "" for none */
 	char db_path[512];
 	/* who asked, for the audit rows */
@@ -44,6 +46,7 @@ static void job_free(struct import_job *j)
 {
 	import_result_release(&j->result);
 	import_doc_release(&j->doc);
+	free(j->filename);
 	free(j->data);
 	free(j);
 }
@@ -147,14 +150,20 @@ static void import_done(struct ctx *c, void *arg)
 }
 
 /* Start an import of the N bytes at DATA (copied) in format F. TEAM
- * NULL or "": none. */
+ * NULL or "": none. FILENAME (copied): the page's upload, or NULL. */
 static void run_import(struct ctx *c, const char *data, size_t n, enum import_format f, bool guessed, bool dry_run,
-                       const char *team, bool page)
+                       const char *team, bool page, const char *filename)
 {
 	struct import_job *j = calloc(1, sizeof(*j));
-	if (j)
+	if (j) {
 		j->data = malloc(n + 1);
-	if (!j || !j->data) {
+		j->filename = filename ? strdup(filename) : NULL;
+	}
+	if (!j || !j->data || (filename && !j->filename)) {
+		if (j) {
+			free(j->filename);
+			free(j->data);
+		}
 		free(j);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
@@ -243,7 +252,7 @@ static void import_api(struct ctx *c)
 		http_error(c, ERR_UNSUPPORTED_MEDIA, "import.want_media");
 		return;
 	}
-	run_import(c, data, n, f, guessed, dry_run, team, false);
+	run_import(c, data, n, f, guessed, dry_run, team, false, NULL);
 }
 
 /* --- the page --- */
@@ -298,8 +307,12 @@ static void page_reply(struct ctx *c, struct import_job *j, int status)
 	json_object_set_new(report, "unchanged_n", json_integer((json_int_t)r->unchanged));
 	json_object_set_new(report, "refused", json_boolean(j->doc.nrejected > 0));
 	json_object_set_new(report, "format_label", json_string(import_format_name(j->doc.format)));
+	if (j->filename)
+		json_object_set_new(report, "file_name", json_string(j->filename));
+	/* Pasted text is shown again for correcting it; a file is corrected
+	 * where it lives, and uploaded again. */
 	page_render(c, status, report, j->doc.guessed ? "" : import_format_name(j->doc.format), j->team, j->dry_run,
-	            j->data, j->len);
+	            j->filename ? NULL : j->data, j->filename ? 0 : j->len);
 }
 
 static void import_page(struct ctx *c)
@@ -307,6 +320,9 @@ static void import_page(struct ctx *c)
 	page_render(c, 200, NULL, "", "", true, "", 0);
 }
 
+/* The form, urlencoded or multipart/form-data: the file either uploaded
+ * ("file", any bytes: the importers refuse what is not UTF-8 text, line
+ * by line) or pasted ("content"), not both. */
 static void import_post(struct ctx *c)
 {
 	static const char *const formats[] = {"", "rfc2350", "securitytxt", "ti-json", "csv", NULL};
@@ -314,24 +330,32 @@ static void import_post(struct ctx *c)
 	const char *team = input_text(c, "team", false, TEAM_SLUG_MAX, false);
 	bool dry_run = input_bool(c, "dry_run", false);
 	const char *content = form_get(&c->form, "content");
+	/* A file input left empty still sends a part, with filename="". */
+	const struct multipart_part *file = multipart_get(&c->uploads, "file");
+	bool uploaded = file && (*file->filename || file->len), pasted = content && *content;
 	if (team && !team_slug_valid(team))
 		ctx_field_error(c, "team", "dir.bad_slug");
-	if (!content || !*content)
+	if (uploaded && pasted)
+		ctx_field_error(c, "file", "import.file_and_paste");
+	else if (uploaded && !file->len)
+		ctx_field_error(c, "file", "import.file_empty");
+	else if (!uploaded && !pasted)
 		ctx_field_error(c, "content", "import.paste_something");
 	if (!input_ok(c)) {
 		page_render(c, 422, NULL, format, team, dry_run, content, content ? strlen(content) : 0);
 		return;
 	}
-	size_t n = strlen(content);
+	const char *data = uploaded ? file->data : content;
+	size_t n = uploaded ? file->len : strlen(content);
 	enum import_format f;
 	if (import_format_parse(format, &f) < 0)
-		f = import_guess(content, n);
-	run_import(c, content, n, f, !*format, dry_run, team, true);
+		f = import_guess(data, n);
+	run_import(c, data, n, f, !*format, dry_run, team, true, uploaded ? file->filename : NULL);
 }
 
 const struct route import_routes[] = {
 	{"POST", "/api/v1/teams/import", ACT_DIRECTORY_CREATE, import_api, ROUTE_API},
 	{"GET", "/admin/directory/import", ACT_DIRECTORY_CREATE, import_page, 0},
-	{"POST", "/admin/directory/import", ACT_DIRECTORY_CREATE, import_post, ROUTE_FORM},
+	{"POST", "/admin/directory/import", ACT_DIRECTORY_CREATE, import_post, ROUTE_FORM | ROUTE_UPLOAD},
 	{0},
 };

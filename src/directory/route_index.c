@@ -1,8 +1,9 @@
 /* Looking up the constituency index: the read-only half, run by any
  * number of threads at once on an index nobody writes. An IP lookup walks
- * the family's range trie to the most specific group and follows parent
- * links; a domain lookup hashes every suffix of the name in one pass and
- * probes them longest first; an AS lookup is one probe. A batch does the
+ * the family's range trie to the list of its most specific prefix; a
+ * domain lookup hashes every suffix of the name in one pass, probes them
+ * all at once and reads the list of the longest that is a rule name; an
+ * AS lookup is one probe. Each reads one list to its end. A batch does the
  * same for many queries a step at a time, so that their cache misses
  * overlap. Layout: route_index_int.h. */
 #include <arpa/inet.h>
@@ -19,20 +20,20 @@ void rindex_free(struct rindex *ix)
 	free(ix->pool);
 	free(ix->dir4);
 	free(ix->dir6);
-	free(ix->bkt4);
 	free(ix->bkt6);
-	free(ix->dslot);
+	free(ix->names);
 	free(ix->aslot);
+	free(ix->ids);
 	free(ix);
 }
 
 size_t rindex_memory(const struct rindex *ix)
 {
 	size_t n = sizeof(*ix) + ix->npool * sizeof(*ix->pool) +
-		(ix->ndir4 + ix->ndir6) * sizeof(uint32_t) + ix->nbkt4 * sizeof(*ix->bkt4) +
-		ix->nbkt6 * sizeof(*ix->bkt6);
-	if (ix->dslot)
-		n += ((size_t)ix->dmask + 1) * sizeof(*ix->dslot);
+		(ix->ndir4 + ix->ndir6) * sizeof(uint32_t) +
+		ix->nbkt6 * sizeof(*ix->bkt6) + 2 * ix->nids * sizeof(*ix->ids);
+	if (ix->names)
+		n += ((size_t)ix->nmask + 1) * sizeof(*ix->names);
 	if (ix->aslot)
 		n += ((size_t)ix->amask + 1) * sizeof(*ix->aslot);
 	return n;
@@ -48,28 +49,13 @@ static inline void prefetch(const void *p)
 	__builtin_prefetch(p);
 }
 
-/* Record K of those at REC into M (layout: route_index_int.h). */
-static inline void read_record(const struct rindex *ix, const uint64_t *rec, uint32_t k,
-	struct rindex_match *m)
-{
-	if (ix->rw == 1) {
-		m->team_id = (int64_t)(uint32_t)rec[k];
-		m->rule_id = (int64_t)(rec[k] >> 32);
-	} else {
-		m->team_id = (int64_t)rec[2 * k];
-		m->rule_id = (int64_t)rec[2 * k + 1];
-	}
-}
-
 /* Ask for a bucket's keys and values at once: they are one or two
  * dependent cache misses otherwise. */
-static inline void prefetch_bucket4(const struct rindex *ix, uint32_t ref)
+static inline void prefetch_block(const struct rindex *ix, uint32_t ref)
 {
-	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), kpad = (cnt + 1) & ~1u;
-	prefetch(k);
-	prefetch(k + kpad);
-	prefetch(k + kpad + 2 * cnt - 1);
+	const char *p = (const char *)(ix->pool + RINDEX_BLOCK_OFF(ref));
+	for (unsigned l = 0; l < RINDEX_BLOCK_LINES(ref); l++)
+		prefetch(p + 64 * l);
 }
 
 static inline void prefetch_bucket6(const struct rindex *ix, uint32_t ref)
@@ -80,25 +66,27 @@ static inline void prefetch_bucket6(const struct rindex *ix, uint32_t ref)
 		prefetch(k + w);
 }
 
-/* The value for A in IPv4 bucket REF: that of the last start at most A
- * (the first start is the bucket's own, so there is one). The search
- * takes the same five steps whatever the bucket's size (keys past the
- * end count as infinite) and no branch depends on a key, so the
- * processor can go on with the next lookup meanwhile. */
-static inline uint32_t bucket4(const struct rindex *ix, uint32_t ref, uint32_t a)
+/* The list for A in IPv4 block REF (NULL: none): that of the last
+ * interval starting at most A (the first starts where the block's range
+ * does, so there is one). The search takes the same five steps whatever
+ * the block's size (keys past the end count as infinite) and no branch
+ * depends on a key, so the processor can go on meanwhile. */
+static inline const uint64_t *block4(const struct rindex *ix, uint32_t ref, uint32_t a)
 {
-	const uint16_t *k = ix->bkt4 + RINDEX_BUCKET_OFF(ref);
-	unsigned cnt = RINDEX_BUCKET_CNT(ref), i = 0;
+	const uint64_t *b = ix->pool + RINDEX_BLOCK_OFF(ref);
+	const uint8_t *bytes = (const uint8_t *)b;
+	const uint16_t *k = (const uint16_t *)(bytes + 2);
+	unsigned cnt = k[-1], i = 0;
 	uint16_t x = (uint16_t)a;
 	for (unsigned half = RINDEX_BUCKET_MAX / 2; half; half /= 2) {
 		unsigned j = i + half, in = j < cnt;
 		i = (in & (k[in ? j : 0] <= x)) ? j : i;
 	}
-	uint32_t v;
-	memcpy(&v, k + ((cnt + 1) & ~1u) + 2 * i, sizeof(v));
-	return v;
+	unsigned v = bytes[2 + 2 * cnt + i];
+	return v ? b + v : NULL;
 }
 
+/* The value for A in IPv6 bucket REF: that of the last start at most A. */
 static inline uint32_t bucket6(const struct rindex *ix, uint32_t ref, rindex_u128 a)
 {
 	const uint64_t *k = ix->bkt6 + RINDEX_BUCKET_OFF(ref);
@@ -112,8 +100,8 @@ static inline uint32_t bucket6(const struct rindex *ix, uint32_t ref, rindex_u12
 	return v;
 }
 
-/* The group ref of the most specific IPv4 prefix containing A (0: none). */
-static inline uint32_t find4(const struct rindex *ix, uint32_t a)
+/* The list of the most specific IPv4 prefix containing A (NULL: none). */
+static inline const uint64_t *find4(const struct rindex *ix, uint32_t a)
 {
 	uint32_t ref = ix->dir4[a >> 16];
 	int shift = 16;
@@ -122,11 +110,12 @@ static inline uint32_t find4(const struct rindex *ix, uint32_t a)
 		ref = ix->dir4[(ref & RINDEX_REF_PAYLOAD) + ((a >> shift) & 15)];
 	}
 	if (RINDEX_REF_TAG(ref) == RINDEX_REF_LEAF)
-		return ref;
-	prefetch_bucket4(ix, ref);
-	return bucket4(ix, ref, a);
+		return ref ? ix->pool + ref - 1 : NULL;
+	prefetch_block(ix, ref);
+	return block4(ix, ref, a);
 }
 
+/* The list ref of the most specific IPv6 prefix containing A (0: none). */
 static inline uint32_t find6(const struct rindex *ix, rindex_u128 a)
 {
 	uint32_t ref = ix->dir6[(uint64_t)(a >> 64) >> 48];
@@ -149,45 +138,8 @@ static rindex_u128 v6_key(const uint8_t b[16])
 	return (rindex_u128)be64toh(hi) << 64 | be64toh(lo);
 }
 
-/* Report IP group G's records after the *N already reported, if its
- * prefix is no longer than the query's; return its parent (asked for). */
-static inline uint32_t emit_ip_group(const struct rindex *ix, uint32_t g,
-	const struct rindex_query *q, rindex_u128 a6, struct rindex_match *out, size_t *n, size_t max)
-{
-	uint64_t h = ix->pool[g - 1];
-	uint32_t parent = RINDEX_HDR_PARENT(h), cnt = RINDEX_HDR_COUNT(h);
-	int len = RINDEX_HDR_LEN(h);
-	if (parent)
-		prefetch(ix->pool + parent - 1);
-	if (len > q->prefixlen)
-		return parent;
-	uint32_t k = 0, room = *n < max ? (uint32_t)(max - *n < cnt ? max - *n : cnt) : 0;
-	struct rindex_match *m = room ? out + *n : NULL;
-	if (q->kind == RINDEX_IPV4) {
-		uint32_t net = q->v4 & (len ? ~0u << (32 - len) : 0);
-		for (; k < room; k++) {
-			read_record(ix, ix->pool + g, k, &m[k]);
-			m[k].how = RINDEX_MATCH_IPV4;
-			m[k].prefixlen = len;
-			m[k].u.v4 = net;
-		}
-	} else {
-		rindex_u128 net = a6 & ~rindex_host_mask(len, 128);
-		uint64_t hi = htobe64((uint64_t)(net >> 64)), lo = htobe64((uint64_t)net);
-		for (; k < room; k++) {
-			read_record(ix, ix->pool + g, k, &m[k]);
-			m[k].how = RINDEX_MATCH_IPV6;
-			m[k].prefixlen = len;
-			memcpy(m[k].u.v6, &hi, 8);
-			memcpy(m[k].u.v6 + 8, &lo, 8);
-		}
-	}
-	*n += cnt;
-	return parent;
-}
-
-/* Ask for a group or entry: its first 64 bytes, which may span two
- * cache lines. */
+/* Ask for a list or entry: its first 64 bytes, which may span two cache
+ * lines. */
 static inline void prefetch_ref_words(const struct rindex *ix, uint32_t ref)
 {
 	const char *p = (const char *)(ix->pool + ref - 1);
@@ -195,32 +147,134 @@ static inline void prefetch_ref_words(const struct rindex *ix, uint32_t ref)
 	prefetch(p + 63);
 }
 
-static size_t ip_chain(const struct rindex *ix, uint32_t g, const struct rindex_query *q,
+/* Reading a list: one lookup after another, the processor runs ahead
+ * into the next lookup while this one's list is still on its way from
+ * memory, but only along the branches it predicts; the end of a list is
+ * not predictable. A loop that runs past the true end on a wrong guess
+ * would go on guessing until the processor is full, while a loop of at
+ * most RINDEX_FIRST_RECORDS records soon returns, so even the wrong guess
+ * starts the next lookup and asks for its memory: that overlap is worth a
+ * tenth of a lookup's time. Longer lists, and links, go on in a second
+ * loop. */
+#define RINDEX_FIRST_RECORDS 8
+
+/* Record R of an IP list, of prefix length LEN, as match M of Q (whose
+ * address is A6 when IPv6). */
+static inline void put_ip(const struct rindex *ix, struct rindex_match *m, uint64_t r, int len,
+	const struct rindex_query *q, rindex_u128 a6)
+{
+	rindex_record_ids(ix, r, &m->team_id, &m->rule_id);
+	m->prefixlen = len;
+	if (q->kind == RINDEX_IPV4) {
+		m->how = RINDEX_MATCH_IPV4;
+		m->u.v4 = q->v4 & (uint32_t)((~0ull << 32) >> len);
+	} else {
+		rindex_u128 net = a6 & ~rindex_host_mask(len, 128);
+		uint64_t hi = htobe64((uint64_t)(net >> 64)), lo = htobe64((uint64_t)net);
+		m->how = RINDEX_MATCH_IPV6;
+		memcpy(m->u.v6, &hi, 8);
+		memcpy(m->u.v6 + 8, &lo, 8);
+	}
+}
+
+/* The IP list at W, from its record N on (N matches reported before it),
+ * as matches of Q: the records of prefixes no longer than Q's, the first
+ * MAX of them into OUT; return how many in all. */
+static size_t emit_ip_rest(const struct rindex *ix, const uint64_t *w, const struct rindex_query *q,
+	rindex_u128 a6, struct rindex_match *out, size_t max, size_t n)
+{
+	for (;; w++) {
+		uint64_t r = *w;
+		int len = (int)RINDEX_REC_AUX(r);
+		if (len == RINDEX_AUX_LINK) {
+			w = ix->pool + (uint32_t)r - 1;
+			continue;
+		}
+		if (len <= q->prefixlen) {
+			if (n < max)
+				put_ip(ix, &out[n], r, len, q, a6);
+			n++;
+		}
+		if (r & RINDEX_REC_END)
+			return n;
+	}
+}
+
+/* The same from the start of the list at W (NULL: none). */
+static size_t emit_ip_list(const struct rindex *ix, const uint64_t *w, const struct rindex_query *q,
 	rindex_u128 a6, struct rindex_match *out, size_t max)
 {
 	size_t n = 0;
-	if (g)
-		prefetch_ref_words(ix, g);
-	while (g)
-		g = emit_ip_group(ix, g, q, a6, out, &n, max);
-	return n;
-}
-
-static void emit_asn_group(const struct rindex *ix, uint32_t g, uint32_t asn,
-	struct rindex_match *out, size_t *n, size_t max)
-{
-	uint32_t cnt = RINDEX_HDR_COUNT(ix->pool[g - 1]);
-	for (uint32_t k = 0; k < cnt && k < max; k++) {
-		read_record(ix, ix->pool + g, k, &out[k]);
-		out[k].how = RINDEX_MATCH_ASN;
-		out[k].prefixlen = 0;
-		out[k].u.asn = asn;
+	uint64_t r = 0;
+	unsigned k;
+	if (!w)
+		return 0;
+	for (k = 0; k < RINDEX_FIRST_RECORDS; k++) {
+		r = w[k];
+		int len = (int)RINDEX_REC_AUX(r);
+		if (len == RINDEX_AUX_LINK)
+			break;
+		if (len <= q->prefixlen) {
+			if (n < max)
+				put_ip(ix, &out[n], r, len, q, a6);
+			n++;
+		}
+		if (r & RINDEX_REC_END)
+			break;
 	}
-	*n = cnt;
+	if (__builtin_expect(r & RINDEX_REC_END, 1))
+		return n;
+	return emit_ip_rest(ix, w + k, q, a6, out, max, n);
 }
 
-/* The group ref of AS number ASN, probing from slot I on (0: none). */
-static uint32_t asn_group(const struct rindex *ix, uint32_t i, uint32_t asn)
+/* emit_ip_list for the commonest lookup, an IPv4 address (every prefix
+ * holds it) with room for the first round: fewer instructions per record,
+ * so more of the next lookup fits in the processor meanwhile. */
+static inline size_t emit_v4_address(const struct rindex *ix, const uint64_t *w,
+	const struct rindex_query *q, struct rindex_match *out, size_t max)
+{
+	uint64_t r = 0;
+	unsigned k;
+	if (!w)
+		return 0;
+	if (q->prefixlen != 32 || max < RINDEX_FIRST_RECORDS || ix->ids)
+		return emit_ip_list(ix, w, q, 0, out, max);
+	for (k = 0; k < RINDEX_FIRST_RECORDS; k++) {
+		r = w[k];
+		unsigned len = RINDEX_REC_AUX(r);
+		if (len == RINDEX_AUX_LINK)
+			break;
+		out[k].team_id = (int64_t)(r & ((1u << RINDEX_TEAM_BITS) - 1));
+		out[k].rule_id = (int64_t)(RINDEX_REC_PAYLOAD(r) >> RINDEX_TEAM_BITS);
+		out[k].how = RINDEX_MATCH_IPV4;
+		out[k].prefixlen = (int)len;
+		out[k].u.v4 = q->v4 & (uint32_t)((~0ull << 32) >> len);
+		if (r & RINDEX_REC_END)
+			break;
+	}
+	if (__builtin_expect(r & RINDEX_REC_END, 1))
+		return k + 1;
+	return emit_ip_rest(ix, w + k, q, 0, out, max, k);
+}
+
+static size_t emit_asn_list(const struct rindex *ix, uint32_t ref, uint32_t asn,
+	struct rindex_match *out, size_t max)
+{
+	size_t n = 0;
+	for (const uint64_t *w = ix->pool + ref - 1;; w++, n++) {
+		if (n < max) {
+			rindex_record_ids(ix, *w, &out[n].team_id, &out[n].rule_id);
+			out[n].how = RINDEX_MATCH_ASN;
+			out[n].prefixlen = 0;
+			out[n].u.asn = asn;
+		}
+		if (*w & RINDEX_REC_END)
+			return n + 1;
+	}
+}
+
+/* The list ref of AS number ASN, probing from slot I on (0: none). */
+static uint32_t asn_list(const struct rindex *ix, uint32_t i, uint32_t asn)
 {
 	for (; ix->aslot[i].ref; i = (i + 1) & ix->amask)
 		if (ix->aslot[i].tag == asn)
@@ -228,23 +282,37 @@ static uint32_t asn_group(const struct rindex *ix, uint32_t i, uint32_t asn)
 	return 0;
 }
 
-/* Report domain entry E's records for a query whose suffix it is: SUB
- * when the query lies below the entry's name. */
-static void emit_entry(const struct rindex *ix, const uint64_t *e, bool sub,
-	struct rindex_match *out, size_t *n, size_t max)
+/* The suffixes of a domain query: HASH[k] and START[k] (where it begins
+ * in the name) are the k-th shortest's; the arrays are the caller's. */
+struct suffixes {
+	uint64_t *hash;
+	uint8_t *start;
+	size_t n;
+};
+
+#define SUFFIXES_MAX (RINDEX_NAME_MAX / 2 + 1)
+
+/* Hash every suffix of Q's name, right to left. False past MAX of them. */
+static bool suffix_hashes(const struct rindex_query *q, struct suffixes *sf, size_t max)
 {
-	uint64_t h = e[0];
-	uint32_t nexact = RINDEX_DHDR_NEXACT(h), nwild = sub ? RINDEX_DHDR_NWILD(h) : 0;
-	size_t nlen = RINDEX_DHDR_NAMELEN(h);
-	const uint64_t *rec = e + 1 + (nlen + 1 + 7) / 8;
-	for (uint32_t k = 0; k < nexact + nwild && *n + k < max; k++) {
-		struct rindex_match *m = &out[*n + k];
-		read_record(ix, rec, k, m);
-		m->how = k >= nexact ? RINDEX_MATCH_WILDCARD : sub ? RINDEX_MATCH_PARENT : RINDEX_MATCH_DOMAIN;
-		m->prefixlen = RINDEX_DHDR_LABELS(h);
-		m->u.name = (const char *)(e + 1);
+	const char *s = q->name;
+	uint64_t h = RINDEX_HASH_SEED;
+	sf->n = 0;
+	for (size_t i = q->namelen; i-- > 0;) {
+		h = rindex_hash_step(h, (unsigned char)s[i]);
+		if (i == 0 || s[i - 1] == '.') {
+			if (sf->n == max)
+				return false;
+			sf->hash[sf->n] = rindex_hash_finish(h);
+			sf->start[sf->n++] = (uint8_t)i;
+		}
 	}
-	*n += nexact + nwild;
+	return true;
+}
+
+static inline const struct rindex_name_bucket *name_bucket(const struct rindex *ix, uint64_t hash)
+{
+	return &ix->names[(uint32_t)hash & ix->nmask];
 }
 
 /* Is entry E the name S[0..LEN)? */
@@ -253,72 +321,125 @@ static inline bool entry_is(const uint64_t *e, const char *s, size_t len)
 	return RINDEX_DHDR_NAMELEN(e[0]) == len && memcmp(e + 1, s, len) == 0;
 }
 
-/* Hash every suffix of Q's name, right to left: HASH[k] and START[k] are
- * the k-th shortest. Return how many, or SIZE_MAX past MAX of them. */
-static size_t suffix_hashes(const struct rindex_query *q, uint64_t *hash, uint8_t *start,
-	size_t max)
+/* The entry of the name S[0..LEN) of hash H, or NULL. */
+static const uint64_t *find_entry(const struct rindex *ix, uint64_t h, const char *s, size_t len)
 {
-	const char *s = q->name;
-	uint64_t h = RINDEX_HASH_SEED;
-	size_t ns = 0;
-	for (size_t i = q->namelen; i-- > 0;) {
-		h = rindex_hash_step(h, (unsigned char)s[i]);
-		if (i == 0 || s[i - 1] == '.') {
-			if (ns == max)
-				return SIZE_MAX;
-			hash[ns] = rindex_hash_finish(h);
-			start[ns++] = (uint8_t)i;
-		}
+	uint16_t tag = rindex_name_tag(h);
+	for (uint32_t b = (uint32_t)h;; b++) {
+		const struct rindex_name_bucket *bk = name_bucket(ix, b);
+		for (unsigned i = 0; i < RINDEX_NAME_SLOTS; i++)
+			if (bk->tag[i] == tag && bk->ref[i] && entry_is(ix->pool + bk->ref[i] - 1, s, len))
+				return ix->pool + bk->ref[i] - 1;
+		if (!bk->more)
+			return NULL;
 	}
-	return ns;
+}
+
+/* The list of entry E, the name of suffix K of Q, from its record at W on
+ * (N matches reported before it, DELTA labels up from E): its own
+ * wildcards only when Q lies below it. Return how many in all. */
+static size_t emit_name_rest(const struct rindex *ix, const uint64_t *e, const uint64_t *w,
+	unsigned delta, const struct rindex_query *q, const struct suffixes *sf, size_t k,
+	struct rindex_match *out, size_t max, size_t n)
+{
+	const char *name = (const char *)(e + 1);
+	int labels = RINDEX_DHDR_LABELS(e[0]);
+	size_t p = sf->start[k];
+	bool sub = p != 0 || q->wildcard;
+	for (;; w++) {
+		uint64_t r = *w;
+		unsigned aux = RINDEX_REC_AUX(r);
+		if (aux == RINDEX_AUX_LINK) {
+			delta += (unsigned)(RINDEX_REC_PAYLOAD(r) >> 32);
+			w = ix->pool + (uint32_t)r - 1;
+			continue;
+		}
+		unsigned up = delta + (aux & ~RINDEX_AUX_WILD);
+		bool wild = aux & RINDEX_AUX_WILD, below = up || sub;
+		if ((below || !wild) && n < max) {
+			struct rindex_match *m = &out[n];
+			rindex_record_ids(ix, r, &m->team_id, &m->rule_id);
+			m->how = wild ? RINDEX_MATCH_WILDCARD : below ? RINDEX_MATCH_PARENT : RINDEX_MATCH_DOMAIN;
+			m->prefixlen = labels - (int)up;
+			m->u.name = name + (sf->start[k - up] - p);
+		}
+		n += below || !wild;
+		if (r & RINDEX_REC_END)
+			return n;
+	}
+}
+
+/* The same from the start of E's list, the first round bounded as
+ * emit_ip_list's is. */
+static size_t emit_name_list(const struct rindex *ix, const uint64_t *e, const struct rindex_query *q,
+	const struct suffixes *sf, size_t k, struct rindex_match *out, size_t max)
+{
+	const char *name = (const char *)(e + 1);
+	const uint64_t *w = e + 1 + (RINDEX_DHDR_NAMELEN(e[0]) + 8) / 8;
+	int labels = RINDEX_DHDR_LABELS(e[0]);
+	size_t p = sf->start[k], n = 0;
+	bool sub = p != 0 || q->wildcard;
+	uint64_t r = 0;
+	unsigned i;
+	for (i = 0; i < RINDEX_FIRST_RECORDS; i++) {
+		r = w[i];
+		unsigned aux = RINDEX_REC_AUX(r);
+		if (aux == RINDEX_AUX_LINK)
+			break;
+		unsigned up = aux & ~RINDEX_AUX_WILD;
+		bool wild = aux & RINDEX_AUX_WILD, below = up || sub;
+		if ((below || !wild) && n < max) {
+			struct rindex_match *m = &out[n];
+			rindex_record_ids(ix, r, &m->team_id, &m->rule_id);
+			m->how = wild ? RINDEX_MATCH_WILDCARD : below ? RINDEX_MATCH_PARENT : RINDEX_MATCH_DOMAIN;
+			m->prefixlen = labels - (int)up;
+			m->u.name = name + (sf->start[k - up] - p);
+		}
+		n += below || !wild;
+		if (r & RINDEX_REC_END)
+			break;
+	}
+	if (__builtin_expect(r & RINDEX_REC_END, 1))
+		return n;
+	return emit_name_rest(ix, e, w + i, 0, q, sf, k, out, max, n);
 }
 
 static size_t lookup_domain(const struct rindex *ix, const struct rindex_query *q,
 	struct rindex_match *out, size_t max)
 {
-	uint64_t hash[RINDEX_NAME_MAX / 2 + 1];
-	uint8_t start[RINDEX_NAME_MAX / 2 + 1];
-	size_t n = 0, ns;
-
-	if (!ix->dslot || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
+	uint64_t hash[SUFFIXES_MAX];
+	uint8_t start[SUFFIXES_MAX];
+	struct suffixes sf = { hash, start, 0 };
+	if (!ix->names || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
 		return 0;
-	ns = suffix_hashes(q, hash, start, sizeof(start));
-	for (size_t k = 0; k < ns; k++)
-		prefetch(&ix->dslot[(uint32_t)hash[k] & ix->dmask]);
-	while (ns--) {
-		uint64_t f = hash[ns];
-		size_t p = start[ns];
-		for (uint32_t i = (uint32_t)f & ix->dmask; ix->dslot[i].ref; i = (i + 1) & ix->dmask) {
-			const uint64_t *e = ix->pool + ix->dslot[i].ref - 1;
-			if (ix->dslot[i].tag == (uint32_t)(f >> 32) && entry_is(e, q->name + p, q->namelen - p)) {
-				emit_entry(ix, e, p != 0 || q->wildcard, out, &n, max);
-				break;
-			}
-		}
+	suffix_hashes(q, &sf, SUFFIXES_MAX);
+	for (size_t k = 0; k < sf.n; k++)
+		prefetch(name_bucket(ix, sf.hash[k]));
+	for (size_t k = sf.n; k-- > 0;) {
+		size_t p = sf.start[k];
+		const uint64_t *e = find_entry(ix, sf.hash[k], q->name + p, q->namelen - p);
+		if (e)
+			return emit_name_list(ix, e, q, &sf, k, out, max);
 	}
-	return n;
+	return 0;
 }
 
 size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
 	struct rindex_match *out, size_t max)
 {
-	size_t n = 0;
 	switch (q->kind) {
 	case RINDEX_IPV4:
-		if (!ix->dir4)
-			return 0;
-		return ip_chain(ix, find4(ix, q->v4), q, 0, out, max);
+		return ix->dir4 ? emit_v4_address(ix, find4(ix, q->v4), q, out, max) : 0;
 	case RINDEX_IPV6: {
 		if (!ix->dir6)
 			return 0;
 		rindex_u128 a = v6_key(q->v6);
-		return ip_chain(ix, find6(ix, a), q, a, out, max);
+		uint32_t l = find6(ix, a);
+		return emit_ip_list(ix, l ? ix->pool + l - 1 : NULL, q, a, out, max);
 	}
 	case RINDEX_ASN: {
-		uint32_t g = ix->aslot ? asn_group(ix, rindex_asn_slot(q->asn) & ix->amask, q->asn) : 0;
-		if (g)
-			emit_asn_group(ix, g, q->asn, out, &n, max);
-		return n;
+		uint32_t l = ix->aslot ? asn_list(ix, rindex_asn_slot(q->asn) & ix->amask, q->asn) : 0;
+		return l ? emit_asn_list(ix, l, q->asn, out, max) : 0;
 	}
 	case RINDEX_DOMAIN:
 		return lookup_domain(ix, q, out, max);
@@ -338,7 +459,6 @@ size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
  * branches predictable, which is what lets the processor run ahead. */
 #define BATCH_GROUP 64
 #define BATCH_SUFFIXES 8        /* longer names are looked up directly */
-#define BATCH_CANDIDATES 16     /* so are names with more hash candidates */
 
 struct batch {
 	const struct rindex *ix;
@@ -364,11 +484,11 @@ static inline unsigned ask(const struct rindex *ix, bool v6, uint32_t ref, uint3
 		prefetch((v6 ? ix->dir6 : ix->dir4) + (ref & RINDEX_REF_PAYLOAD) + nib);
 		return 1;
 	}
-	case RINDEX_REF_BUCKET:
+	case RINDEX_REF_BUCKET:        /* or, for IPv4, RINDEX_REF_BLOCK */
 		if (v6)
 			prefetch_bucket6(ix, ref);
 		else
-			prefetch_bucket4(ix, ref);
+			prefetch_block(ix, ref);
 		return 0;
 	default:
 		if (ref)
@@ -378,12 +498,13 @@ static inline unsigned ask(const struct rindex *ix, bool v6, uint32_t ref, uint3
 }
 
 /* IP queries IDX[0..M) of one family: root entries, directories, buckets,
- * then groups along the parent links until every chain ends. */
+ * then the lists. */
 static void batch_ip(const struct batch *b, const uint32_t *idx, unsigned m, bool v6)
 {
 	const struct rindex *ix = b->ix;
 	const uint32_t *dir = v6 ? ix->dir6 : ix->dir4;
 	uint32_t ref[BATCH_GROUP], a4[BATCH_GROUP];
+	const uint64_t *lists[BATCH_GROUP];
 	rindex_u128 a6[BATCH_GROUP];
 	int shift[BATCH_GROUP];
 	uint8_t live[BATCH_GROUP];      /* the queries still walking, in order */
@@ -418,32 +539,29 @@ static void batch_ip(const struct batch *b, const uint32_t *idx, unsigned m, boo
 		nlive = still;
 	}
 	for (unsigned j = 0; j < m; j++) {
-		if (RINDEX_REF_TAG(ref[j]) == RINDEX_REF_BUCKET) {
-			ref[j] = v6 ? bucket6(ix, ref[j], a6[j]) : bucket4(ix, ref[j], a4[j]);
-			if (ref[j])
-				prefetch_ref_words(ix, ref[j]);
-		}               /* else a leaf: its group is asked for already */
-		if (ref[j])
-			live[nlive++] = (uint8_t)j;
-	}
-	while (nlive) {                 /* along the parent links */
-		unsigned still = 0;
-		for (unsigned t = 0; t < nlive; t++) {
-			unsigned j = live[t];
-			ref[j] = emit_ip_group(ix, ref[j], &b->qs[idx[j]], a6[j], batch_out(b, idx[j]),
-				&b->counts[idx[j]], b->max);
-			if (ref[j])
-				live[still++] = (uint8_t)j;
+		const uint64_t *list;
+		if (v6) {
+			if (RINDEX_REF_TAG(ref[j]) == RINDEX_REF_BUCKET)
+				ref[j] = bucket6(ix, ref[j], a6[j]);
+			list = ref[j] ? ix->pool + ref[j] - 1 : NULL;
+		} else {
+			list = RINDEX_REF_TAG(ref[j]) == RINDEX_REF_BLOCK ? block4(ix, ref[j], a4[j]) :
+				ref[j] ? ix->pool + ref[j] - 1 : NULL;
 		}
-		nlive = still;
+		if (list)
+			prefetch(list);
+		lists[j] = list;
 	}
+	for (unsigned j = 0; j < m; j++)
+		b->counts[idx[j]] = emit_ip_list(ix, lists[j], &b->qs[idx[j]], a6[j], batch_out(b, idx[j]),
+			b->max);
 }
 
-/* AS queries: slots, then groups, then the records. */
+/* AS queries: slots, then lists, then the records. */
 static void batch_asn(const struct batch *b, const uint32_t *idx, unsigned m)
 {
 	const struct rindex *ix = b->ix;
-	uint32_t g[BATCH_GROUP];
+	uint32_t l[BATCH_GROUP];
 	for (unsigned j = 0; j < m; j++) {
 		b->counts[idx[j]] = 0;
 		if (ix->aslot)
@@ -453,82 +571,79 @@ static void batch_asn(const struct batch *b, const uint32_t *idx, unsigned m)
 		return;
 	for (unsigned j = 0; j < m; j++) {
 		uint32_t asn = b->qs[idx[j]].asn;
-		g[j] = asn_group(ix, rindex_asn_slot(asn) & ix->amask, asn);
-		if (g[j])
-			prefetch_ref_words(ix, g[j]);
+		l[j] = asn_list(ix, rindex_asn_slot(asn) & ix->amask, asn);
+		if (l[j])
+			prefetch_ref_words(ix, l[j]);
 	}
 	for (unsigned j = 0; j < m; j++)
-		if (g[j])
-			emit_asn_group(ix, g[j], b->qs[idx[j]].asn, batch_out(b, idx[j]), &b->counts[idx[j]],
+		if (l[j])
+			b->counts[idx[j]] = emit_asn_list(ix, l[j], b->qs[idx[j]].asn, batch_out(b, idx[j]),
 				b->max);
 }
 
-struct name_state {
-	uint64_t hash[BATCH_SUFFIXES];
-	uint8_t start[BATCH_SUFFIXES];
-	unsigned nsuf, ncand;
-	uint32_t cand[BATCH_CANDIDATES];    /* entries whose slot tag matched */
-	uint8_t cand_suf[BATCH_CANDIDATES]; /* for which suffix */
-};
-
-/* Probe the slots of every suffix, longest first, and ask for the entries
- * whose tag matches. False when there are too many to hold. */
-static bool name_candidates(const struct rindex *ix, struct name_state *st)
+/* The longest suffix of SF, from suffix K down, whose bucket holds its
+ * tag: its index, and in *REF the entry, asked for; SIZE_MAX when none. A
+ * tag is 16 bits of the hash: the entry still has to be the name. */
+static size_t next_candidate(const struct rindex *ix, const struct suffixes *sf, size_t k,
+	uint32_t *ref)
 {
-	st->ncand = 0;
-	for (unsigned k = st->nsuf; k-- > 0;) {
-		uint64_t f = st->hash[k];
-		for (uint32_t i = (uint32_t)f & ix->dmask; ix->dslot[i].ref; i = (i + 1) & ix->dmask) {
-			if (ix->dslot[i].tag != (uint32_t)(f >> 32))
-				continue;
-			if (st->ncand == BATCH_CANDIDATES)
-				return false;
-			prefetch_ref_words(ix, ix->dslot[i].ref);
-			st->cand[st->ncand] = ix->dslot[i].ref;
-			st->cand_suf[st->ncand++] = (uint8_t)k;
+	while (k-- > 0) {
+		uint16_t tag = rindex_name_tag(sf->hash[k]);
+		for (uint32_t b = (uint32_t)sf->hash[k];; b++) {
+			const struct rindex_name_bucket *bk = name_bucket(ix, b);
+			for (unsigned i = 0; i < RINDEX_NAME_SLOTS; i++) {
+				if (bk->tag[i] == tag && bk->ref[i]) {
+					*ref = bk->ref[i];
+					prefetch_ref_words(ix, *ref);
+					return k;
+				}
+			}
+			if (!bk->more)
+				break;
 		}
 	}
-	return true;
+	return SIZE_MAX;
 }
 
-/* Domain queries: hash every suffix and ask for its slot; probe the slots
- * and ask for the candidate entries; check the names and report. */
+/* Domain queries: hash every suffix and ask for its bucket; find the
+ * longest suffix whose tag is there and ask for its entry; check the name
+ * and report its list (when the name is not it, look the query up
+ * directly). */
 static void batch_domain(const struct batch *b, const uint32_t *idx, unsigned m)
 {
 	const struct rindex *ix = b->ix;
-	struct name_state st[BATCH_GROUP];
+	uint64_t hash[BATCH_GROUP][BATCH_SUFFIXES];
+	uint8_t start[BATCH_GROUP][BATCH_SUFFIXES];
+	struct suffixes sf[BATCH_GROUP];
+	size_t cand[BATCH_GROUP];
+	uint32_t ref[BATCH_GROUP];
 	for (unsigned j = 0; j < m; j++) {
 		const struct rindex_query *q = &b->qs[idx[j]];
-		size_t ns = 0;
 		b->counts[idx[j]] = 0;
-		st[j].nsuf = st[j].ncand = 0;
-		if (!ix->dslot || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
+		sf[j] = (struct suffixes){ hash[j], start[j], 0 };
+		if (!ix->names || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
 			continue;
-		ns = suffix_hashes(q, st[j].hash, st[j].start, BATCH_SUFFIXES);
-		if (ns == SIZE_MAX) {
+		if (!suffix_hashes(q, &sf[j], BATCH_SUFFIXES)) {
+			sf[j].n = 0;
 			b->counts[idx[j]] = lookup_domain(ix, q, batch_out(b, idx[j]), b->max);
 			continue;
 		}
-		st[j].nsuf = (unsigned)ns;
-		for (unsigned k = 0; k < st[j].nsuf; k++)
-			prefetch(&ix->dslot[(uint32_t)st[j].hash[k] & ix->dmask]);
+		for (size_t k = 0; k < sf[j].n; k++)
+			prefetch(name_bucket(ix, sf[j].hash[k]));
 	}
+	for (unsigned j = 0; j < m; j++)
+		cand[j] = next_candidate(ix, &sf[j], sf[j].n, &ref[j]);
 	for (unsigned j = 0; j < m; j++) {
-		if (st[j].nsuf && !name_candidates(ix, &st[j])) {
-			st[j].ncand = 0;
-			b->counts[idx[j]] = lookup_domain(ix, &b->qs[idx[j]], batch_out(b, idx[j]), b->max);
-		}
-	}
-	for (unsigned j = 0; j < m; j++) {
+		if (cand[j] == SIZE_MAX)
+			continue;
 		const struct rindex_query *q = &b->qs[idx[j]];
-		for (unsigned c = 0; c < st[j].ncand; c++) {
-			size_t p = st[j].start[st[j].cand_suf[c]];
-			const uint64_t *e = ix->pool + st[j].cand[c] - 1;
-			/* Names are unique: at most one candidate per suffix is it. */
-			if (entry_is(e, q->name + p, q->namelen - p))
-				emit_entry(ix, e, p != 0 || q->wildcard, batch_out(b, idx[j]),
-					&b->counts[idx[j]], b->max);
-		}
+		const uint64_t *e = ix->pool + ref[j] - 1;
+		size_t p = sf[j].start[cand[j]];
+		if (entry_is(e, q->name + p, q->namelen - p))
+			b->counts[idx[j]] = emit_name_list(ix, e, q, &sf[j], cand[j], batch_out(b, idx[j]),
+				b->max);
+		else
+			b->counts[idx[j]] = lookup_domain(ix, q, batch_out(b, idx[j]), b->max);
 	}
 }
 

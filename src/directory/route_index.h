@@ -165,10 +165,10 @@ struct rindex_match {
  * here. A rule's text parsed by rindex_parse_rule may be looked up too:
  * "*.example.jp" finds the rules that cover every subdomain of example.jp.
  * Safe from any number of threads at once.
- * Cost: an IP lookup reads a root entry, a small bucket and one group per
- * matching prefix length, each a cache miss on an index larger than the
- * cache; a domain lookup one slot per label (asked for together) and one
- * entry per matching suffix; an AS lookup one slot and one group. */
+ * Cost: one trip to memory for most IP lookups (a block of a few cache
+ * lines holding the address's answer; dense ranges first read a
+ * directory); a domain lookup reads one table bucket per label (asked for
+ * together) and one entry; an AS lookup one slot and one list. */
 size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
 	struct rindex_match *out, size_t max);
 

@@ -1,42 +1,74 @@
 /* The layout of a built constituency index, shared by the files of the
- * router (route_build.c writes it, route_index.c reads it, route_holder.c
- * counts its references). Nothing outside src/directory/route_*.c includes
- * this.
+ * router (route_build*.c write it, route_index.c reads it,
+ * route_holder.c counts its references). Nothing outside
+ * src/directory/route_*.c includes this.
  *
- * Everything a match reports lives in one array of 64-bit words, the pool:
+ * Everything a match reports lives in one array of 64-bit words, the pool,
+ * as lists of records. A lookup finds one list and reads it to its end:
+ * the list holds every matching rule, most specific first, so an answer
+ * costs one trip to memory for the list, not one per matching prefix.
  *
- *   IP group (one distinct prefix):  header, then COUNT records
- *       header = parent group | len << 32 | count << 40
- *   AS group (one AS number):        header (count << 40), then records
- *   domain entry (one name):         header, name + NUL padded to words,
- *                                    then NEXACT records, then NWILD records
- *       header = namelen | labels << 8 | nexact << 16 | nwild << 40
- *   record = team_id | rule_id << 32 (one word) when every id of the index
- *            fits 32 bits, else team_id, rule_id (two words); records come
- *            in the order the rules were added
+ *   record = payload | aux << 55 | end << 63
+ *       payload  team_id | rule_id << 27 when every id of the index fits
+ *                (team < 2^27, rule < 2^28); else an index i into ids[],
+ *                which holds team ids[2i] and rule ids[2i + 1]
+ *       aux      IP: the rule's prefix length; domain: how many labels
+ *                above the list's own name the rule's name is, | 0x80 for
+ *                a wildcard; AS: 0
+ *       end      the last record of the list
+ *   link record (aux 0xff): the list goes on at pool word (payload &
+ *       0xffffffff), whose domain records are (payload >> 32) labels
+ *       further up; ends a list piece, its end bit unused
  *
- * A group or entry is named by its word offset + 1 ("ref"; 0 is none).
- * The parent of an IP group is the longest distinct prefix that contains
- * it, so one lookup finds the most specific group and follows parents.
- * (Copying the nearest ancestors' records into each group, to save those
- * dependent misses, was measured: a quarter more memory for 1 M prefixes
- * and no gain the benchmark could tell from noise.)
+ * A group is the rules of one key (prefix, name, AS number), in the
+ * order they were added. A prefix's list is its group, then its parent
+ * prefix's (the longest distinct prefix containing it), and so on up; a
+ * name's list is its group (plain rules, then wildcards), then that of the
+ * longest rule name it is a subdomain of, and so on up. Ancestors are
+ * copied into each list while it stays short (RINDEX_COPY_MAX records);
+ * past that, or for a group larger than that, a link record points at the
+ * ancestor's own list instead, so a rule claimed by many teams on a short
+ * prefix costs its records once, not once per prefix below it.
  *
- * IP addresses map to groups through a range trie per family. The address
+ *   domain entry: header = namelen | labels << 8, the name + NUL padded
+ *       to words, then the name's list
+ *
+ * A list or entry is named by its word offset + 1 ("ref"; 0 is none).
+ * Lists outside blocks are written for the groups a LEAF, a BUCKET or a
+ * link names.
+ *
+ * IP addresses map to lists through a range trie per family. The address
  * space is cut into intervals over which the most specific prefix does not
  * change; a root table of 65536 refs covers the top 16 bits, and a ref is
- *   LEAF   the group ref itself (the whole range has one answer),
- *   BUCKET up to RINDEX_BUCKET_MAX sorted interval starts and their values,
- *   DIR    16 child refs, one per next 4 bits, for a range with more.
- * IPv4 buckets store starts as their low 16 bits (uint16 units: keys padded
- * to an even count, then uint32 values); IPv6 buckets store full 128-bit
- * starts as two words (hi, lo), then values two to a word. A bucket's first
- * start is the start of its range, so a search always lands somewhere.
+ *   LEAF   the list ref itself (the whole range has one answer),
+ *   DIR    16 child refs, one per next 4 bits, for a range with more,
+ *   BLOCK  (IPv4) up to RINDEX_BUCKET_MAX intervals and their lists, in at
+ *          most RINDEX_BLOCK_WORDS words of the pool: one trip to memory
+ *          (its cache lines asked for at once) answers the lookup,
+ *   BUCKET (IPv6) up to RINDEX_BUCKET_MAX sorted interval starts and their
+ *          list refs.
+ * A BLOCK ref holds the block's word offset in the pool and how many cache
+ * lines it spans (the pool starts on a line). A block is
+ *   uint16 count, uint16 starts[count] (the low 16 bits; the first is the
+ *   start of the block's range, so a search always lands somewhere),
+ *   uint8 lists[count] (the word offset of each interval's list in the
+ *   block, 0 for none), padded to a word, then the lists: each group the
+ *   intervals end at, and their ancestors, written once, each followed by
+ *   its parent's records or a link to them (a link within the block costs
+ *   no further trip to memory); a group of more than
+ *   RINDEX_BLOCK_GROUP_MAX rules is linked to its own list, not copied.
+ * A range whose block would be larger is cut by a DIR. IPv6 buckets store
+ * full 128-bit starts as two words (hi, lo), then values two to a word.
  *
- * Domains and AS numbers use open-addressing hash tables of slots {tag,
- * ref}: the tag is the AS number, or 32 bits of the name's hash. A name's
- * hash is computed over its bytes right to left, so one pass over a query
- * yields the hash of each of its suffixes. */
+ * Domains use an open-addressing table of 64-byte buckets of ten slots
+ * {16-bit tag, entry ref}, a name's bucket chosen by the low bits of its
+ * hash and its tag being the top 16: a probe reads one cache line, and the
+ * next bucket only when a name that belongs here had to go there. At ten
+ * names to every sixteen slots the table takes 10 bytes a name, so a
+ * large one stays in the processor's cache, and a lookup's one trip to
+ * memory is for the entry it finds. A name's hash is computed over its
+ * bytes right to left, so one pass over a query yields the hash of each
+ * of its suffixes. AS numbers use a table of slots {asn, list ref}. */
 #ifndef SHISA_ROUTE_INDEX_INT_H
 #define SHISA_ROUTE_INDEX_INT_H
 #include <stdatomic.h>
@@ -49,7 +81,7 @@ __extension__ typedef unsigned __int128 rindex_u128;
 
 #define RINDEX_REF_TAG(r) ((r) >> 30)
 #define RINDEX_REF_LEAF 0u
-#define RINDEX_REF_BUCKET 1u
+#define RINDEX_REF_BUCKET 1u            /* IPv6's tag 1 */
 #define RINDEX_REF_DIR 2u
 #define RINDEX_REF_PAYLOAD 0x3fffffffu
 #define RINDEX_BUCKET_MAX 32            /* count - 1 takes 5 bits */
@@ -58,17 +90,40 @@ __extension__ typedef unsigned __int128 rindex_u128;
 	((RINDEX_REF_BUCKET << 30) | ((uint32_t)((cnt) - 1) << RINDEX_BUCKET_OFF_BITS) | (uint32_t)(off))
 #define RINDEX_BUCKET_OFF(r) ((r) & ((1u << RINDEX_BUCKET_OFF_BITS) - 1))
 #define RINDEX_BUCKET_CNT(r) ((((r) >> RINDEX_BUCKET_OFF_BITS) & 31u) + 1)
+#define RINDEX_REF_BLOCK 1u             /* IPv4's tag 1 */
+#define RINDEX_BLOCK_OFF_BITS 26
+#define RINDEX_BLOCK_OFF_MAX ((size_t)1 << RINDEX_BLOCK_OFF_BITS)
+#define RINDEX_BLOCK_REF(off, lines) \
+	((RINDEX_REF_BLOCK << 30) | (uint32_t)((lines) - 1) << RINDEX_BLOCK_OFF_BITS | (uint32_t)(off))
+#define RINDEX_BLOCK_OFF(r) ((r) & ((1u << RINDEX_BLOCK_OFF_BITS) - 1))
+#define RINDEX_BLOCK_LINES(r) ((((r) >> RINDEX_BLOCK_OFF_BITS) & 15u) + 1)
+#define RINDEX_BLOCK_WORDS 64           /* at most; at most 16 cache lines */
+#define RINDEX_BLOCK_GROUP_MAX 8        /* a larger group is linked, not copied */
 #define RINDEX_ROOT_BITS 16
 #define RINDEX_DIR_BITS 4
 
-#define RINDEX_HDR_COUNT(h) ((uint32_t)((h) >> 40))
-#define RINDEX_HDR_PARENT(h) ((uint32_t)(h))
-#define RINDEX_HDR_LEN(h) ((int)(((h) >> 32) & 0xff))
+#define RINDEX_REC_AUX_SHIFT 55
+#define RINDEX_REC_END ((uint64_t)1 << 63)
+#define RINDEX_REC_AUX(w) ((unsigned)((w) >> RINDEX_REC_AUX_SHIFT) & 0xffu)
+#define RINDEX_REC_PAYLOAD(w) ((w) & (((uint64_t)1 << RINDEX_REC_AUX_SHIFT) - 1))
+#define RINDEX_AUX_LINK 0xffu
+#define RINDEX_AUX_WILD 0x80u
+#define RINDEX_TEAM_BITS 27
+#define RINDEX_RULE_BITS 28
+#define RINDEX_COPY_MAX 16              /* records a list copies from its ancestors */
+
 #define RINDEX_DHDR_NAMELEN(h) ((size_t)((h) & 0xff))
 #define RINDEX_DHDR_LABELS(h) ((int)(((h) >> 8) & 0xff))
-#define RINDEX_DHDR_NEXACT(h) ((uint32_t)(((h) >> 16) & 0xffffff))
-#define RINDEX_DHDR_NWILD(h) ((uint32_t)((h) >> 40))
-#define RINDEX_COUNT_MAX 0xffffffu      /* rules on one prefix, name or AS */
+
+#define RINDEX_NAME_SLOTS 10
+
+struct rindex_name_bucket {
+	uint16_t tag[RINDEX_NAME_SLOTS];
+	uint16_t more;                  /* a name of this bucket went on to a later one */
+	uint16_t unused;
+	uint32_t ref[RINDEX_NAME_SLOTS]; /* entry refs; 0: empty */
+};
+_Static_assert(sizeof(struct rindex_name_bucket) == 64, "a name bucket is one cache line");
 
 struct rindex_slot {
 	uint32_t tag;
@@ -78,18 +133,33 @@ struct rindex_slot {
 struct rindex {
 	atomic_long refs;               /* holder and readers; see route_holder.c */
 	size_t nrules;
-	unsigned rw;                    /* words per record: 1 or 2 */
 	uint64_t *pool;
 	size_t npool;                   /* words */
+	int64_t *ids;                   /* team, rule pairs when ids do not fit a record */
+	size_t nids;                    /* pairs */
 	uint32_t *dir4, *dir6;          /* root (65536 refs) then sub-directories */
 	size_t ndir4, ndir6;
-	uint16_t *bkt4;                 /* IPv4 buckets */
-	size_t nbkt4;
 	uint64_t *bkt6;                 /* IPv6 buckets */
 	size_t nbkt6;
-	struct rindex_slot *dslot, *aslot;  /* domain and AS tables */
-	uint32_t dmask, amask;          /* slots - 1 (a power of two minus one) */
+	struct rindex_name_bucket *names;   /* domain table */
+	struct rindex_slot *aslot;      /* AS table */
+	uint32_t nmask;                 /* domain buckets - 1 (a power of two minus one) */
+	uint32_t amask;                 /* AS slots - 1 */
 };
+
+/* Team and rule of record W of IX. */
+static inline void rindex_record_ids(const struct rindex *ix, uint64_t w, int64_t *team,
+	int64_t *rule)
+{
+	uint64_t p = RINDEX_REC_PAYLOAD(w);
+	if (ix->ids) {
+		*team = ix->ids[2 * p];
+		*rule = ix->ids[2 * p + 1];
+	} else {
+		*team = (int64_t)(p & ((1u << RINDEX_TEAM_BITS) - 1));
+		*rule = (int64_t)(p >> RINDEX_TEAM_BITS);
+	}
+}
 
 /* Right-to-left name hash: start from RINDEX_HASH_SEED, step over the
  * bytes from the last to the first, finish each suffix's state. */
@@ -107,6 +177,11 @@ static inline uint64_t rindex_hash_finish(uint64_t h)
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
+}
+
+static inline uint16_t rindex_name_tag(uint64_t hash)
+{
+	return (uint16_t)(hash >> 48);
 }
 
 static inline uint32_t rindex_asn_slot(uint32_t asn)

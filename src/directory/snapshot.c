@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/secret.h"
+#include "directory/dir_version.h"
 #include "directory/snapshot.h"
 #include "directory/snapshot_page.h"
 #include "directory/team.h"
@@ -251,12 +252,20 @@ int snapshot_generate(struct db *db, const struct snapshot_params *p, const unsi
 	}
 	digest_start(&ps, p, h->public_key);
 
-	/* One read transaction: every team as of the same moment. */
+	/* One read transaction: every team as of the same moment, which the
+	 * directory's stamp names. */
+	r->as_of = clock_now();
+	struct dir_version v;
 	if (db_exec(db, "BEGIN") < 0) {
 		snprintf(err, errlen, "cannot read the database: %s", sqlite3_errmsg(db->h));
 		goto out;
 	}
 	in_txn = true;
+	if (dir_version_read(db, &v) < 0) {
+		snprintf(err, errlen, "cannot read the directory's change counter: %s", sqlite3_errmsg(db->h));
+		goto out;
+	}
+	r->directory_stamp = v.stamp;
 	int64_t n = team_ids(db, &ids);
 	if (n < 0) {
 		snprintf(err, errlen, "cannot list the teams: %s", sqlite3_errmsg(db->h));

@@ -40,11 +40,15 @@ struct snapshot_params {
 struct snapshot_result {
 	struct snapshot_header header;   /* of the JSON file; the HTML one differs only in kind */
 	size_t html_bytes, json_bytes;
+	/* What the content was read from: the directory's state (its stamp,
+	 * dir_version.h) and the time, both as of the read transaction. */
+	int64_t directory_stamp;
+	int64_t as_of;
 };
 
 /* Make the snapshot of the directory in DB, signed with the key pair
  * PK/SK, as P says. Return 1 written, 0 unchanged (see
- * unless_content_id) or cancelled, -1 on error with a message in ERR
+ * unless_content_id; R is filled as if written) or cancelled, -1 on error with a message in ERR
  * (nothing is left behind: no temporary file, the old files untouched). */
 int snapshot_generate(struct db *db, const struct snapshot_params *p, const unsigned char pk[SNAPKEY_PK_BYTES],
                       const unsigned char sk[SNAPKEY_SK_BYTES], struct snapshot_result *r, char *err,

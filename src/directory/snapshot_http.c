@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "core/clock.h"
 #include "directory/snapshot_http.h"
+#include "directory/snapshot_key_history.h"
 #include "directory/snapshot_service.h"
 #include "http/respond.h"
 
@@ -78,17 +79,25 @@ static void snapshot_json(struct ctx *c)
 	send_snapshot(c, SNAPSHOT_JSON);
 }
 
-/* The key file (snapshot_key.h): not secret, so anyone may fetch it. */
+/* The key file (snapshot_key.h): not secret, so anyone may fetch it. Its
+ * key is the one of the snapshot served now (after a rotation, the old one
+ * until the new snapshot is written), then the retired keys. */
 static void snapshot_key(struct ctx *c)
 {
 	unsigned char pk[SNAPKEY_PK_BYTES];
+	struct snapkey_history h;
 	if (!snapshot_service_key(pk)) {
 		http_error(c, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	if (snapkey_history_load(c->db, &h) < 0) {
+		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
 	struct buf b;
 	buf_init(&b, 4096);
 	snapkey_file_text(pk, c->cfg->instance_name, &b);
+	snapkey_history_text(&h, pk, &b);
 	http_header(c, "content-disposition", "inline; filename=\"shisa-snapshot-key.txt\"");
 	http_send(c, 200, "text/plain; charset=utf-8", b.data ? b.data : "", b.len);
 	buf_release(&b);

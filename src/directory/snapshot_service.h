@@ -4,12 +4,19 @@
  * need not hold them, because they are derived: a restored database gets
  * a current snapshot at the next start. A thread with its own database
  * connection remakes them
- *  - at start, when the stored files are missing, do not verify, or no
- *    longer match the directory;
- *  - after directory_changed() (a second after the last of a burst of
- *    changes, at most ten seconds after the first);
- *  - every hour, when the content changed on its own (a key expired, a
- *    record became overdue) or another process wrote to the database.
+ *  - at start, unless the stored files verify and were made from the
+ *    directory as it is: a third file beside them, directory.made, names
+ *    the directory's stamp (dir_version.h), the settings and key and the
+ *    time they were made from, which must be the same stamp, settings and
+ *    key, at most a day old, with no record or key changed with time since
+ *    (or made within the hour); a start with nothing changed thus costs a
+ *    few reads, not a pass over every team;
+ *  - after directory_changed(), from this process or, through the watch
+ *    on the change counters (dir_version.h), another one (a second after
+ *    the last of a burst of changes, at most ten seconds after the
+ *    first), and after a new signing key;
+ *  - at the hourly look, when the same test fails (a key expired, a
+ *    record became overdue).
  * A snapshot whose content is unchanged is not rewritten: its time says
  * since when the directory has been as it shows. */
 #ifndef SHISA_SNAPSHOT_SERVICE_H

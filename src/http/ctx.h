@@ -13,6 +13,7 @@
 #include "core/i18n.h"
 #include "db/db.h"
 #include "http/form.h"
+#include "http/multipart.h"
 
 struct srv_thread;
 struct route;
@@ -56,6 +57,7 @@ struct ctx {
 
 	struct form query;
 	struct form form;           /* urlencoded body, for ROUTE_FORM routes */
+	struct multipart uploads;   /* the files of a multipart/form-data body, for ROUTE_UPLOAD routes */
 	struct form cookies;
 	json_t *json;               /* the JSON body, after input_json() */
 	const char *param_name[CTX_MAX_PARAMS];
@@ -64,6 +66,11 @@ struct ctx {
 
 	struct field_error field_errors[CTX_MAX_FIELD_ERRORS];
 	int nfield_errors;
+
+	/* Set by response_cache_answer on a miss: what the answer is kept under. */
+	const char *cache_key;
+	size_t cache_key_len;
+	uint64_t cache_hash, cache_generation;
 };
 
 /* Path parameter NAME (from a "{name}" in the route pattern), or NULL. */

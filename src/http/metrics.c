@@ -2,6 +2,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "http/metrics.h"
+#include "http/response_cache.h"
 #include "directory/search_service.h"
 #include "http/router.h"
 #include "jobs/jobs.h"
@@ -71,5 +72,14 @@ void metrics_render(struct buf *out, struct db *db)
 	buf_printf(out, "# HELP shisa_jobs_failed Jobs that gave up after their last attempt.\n"
 	                "# TYPE shisa_jobs_failed gauge\nshisa_jobs_failed %lld\n",
 	           (long long)jobs_failed(db));
+	struct response_cache_stats rc;
+	response_cache_stats(&rc);
+	buf_printf(out, "# HELP shisa_response_cache_hits_total Directory answers sent from memory.\n"
+	                "# TYPE shisa_response_cache_hits_total counter\nshisa_response_cache_hits_total %llu\n"
+	                "# HELP shisa_response_cache_misses_total Directory answers drawn from the database.\n"
+	                "# TYPE shisa_response_cache_misses_total counter\nshisa_response_cache_misses_total %llu\n"
+	                "# HELP shisa_response_cache_bytes Memory held by kept answers.\n"
+	                "# TYPE shisa_response_cache_bytes gauge\nshisa_response_cache_bytes %llu\n",
+	           rc.hits, rc.misses, rc.bytes);
 	search_service_metrics(out, db);
 }

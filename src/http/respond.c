@@ -7,6 +7,7 @@
 #include "http/authn.h"
 #include "http/metrics.h"
 #include "http/respond.h"
+#include "http/response_cache.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "web/render.h"
@@ -141,6 +142,8 @@ static bool begin_response(struct ctx *c, int status, const char *ctype, size_t 
 
 void http_send(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
 {
+	if (c->cache_key)
+		response_cache_keep(c, status, ctype, body, len);
 	if (begin_response(c, status, ctype, len))
 		h2o_send_inline(c->req, body, len);
 }

@@ -247,6 +247,36 @@ static bool content_type_is(struct ctx *c, const char *want)
 	       (ct.len == n || ct.base[n] == ';' || ct.base[n] == ' ');
 }
 
+/* A multipart/form-data body (ROUTE_UPLOAD): text fields into c->form,
+ * files into c->uploads, no part larger than the body may be. False when
+ * it was refused (and answered). */
+static bool read_upload(struct ctx *c, size_t max_body)
+{
+	static const struct {
+		enum err e;
+		const char *key;
+	} refusal[] = {
+		[MULTIPART_NO_BOUNDARY] = {ERR_BAD_REQUEST, "multipart.no_boundary"},
+		[MULTIPART_NO_START] = {ERR_BAD_REQUEST, "multipart.no_start"},
+		[MULTIPART_UNTERMINATED] = {ERR_BAD_REQUEST, "multipart.unterminated"},
+		[MULTIPART_BAD_HEADER] = {ERR_BAD_REQUEST, "multipart.bad_header"},
+		[MULTIPART_BAD_UTF8] = {ERR_BAD_REQUEST, "multipart.bad_utf8"},
+		[MULTIPART_TOO_MANY] = {ERR_BAD_REQUEST, "multipart.too_many"},
+		[MULTIPART_TOO_LARGE] = {ERR_TOO_LARGE, "multipart.too_large"},
+		[MULTIPART_NO_MEMORY] = {ERR_INTERNAL, NULL},
+	};
+	struct multipart all;
+	h2o_iovec_t ct = ctx_header(c, "content-type");
+	enum multipart_status st = multipart_parse(ct.base, ct.len, c->req->entity.base, c->req->entity.len, max_body,
+	                                           &all, pool_alloc, &c->req->pool);
+	if (st == MULTIPART_OK)
+		st = multipart_split(&all, &c->form, &c->uploads, pool_alloc, &c->req->pool);
+	if (st == MULTIPART_OK)
+		return true;
+	http_error(c, refusal[st].e, refusal[st].key);
+	return false;
+}
+
 int router_handle(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct ctx *c = h2o_mem_alloc_pool(&req->pool, sizeof(*c));
@@ -352,12 +382,15 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 	}
 
 	if (c->route->flags & ROUTE_FORM && is_state_changing(req)) {
-		if (!content_type_is(c, "application/x-www-form-urlencoded")) {
-			http_error(c, ERR_UNSUPPORTED_MEDIA, "err.want_form");
+		bool upload = c->route->flags & ROUTE_UPLOAD;
+		if (upload && content_type_is(c, "multipart/form-data")) {
+			if (!read_upload(c, max_body))
+				return 0;
+		} else if (!content_type_is(c, "application/x-www-form-urlencoded")) {
+			http_error(c, ERR_UNSUPPORTED_MEDIA, upload ? "multipart.want_form" : "err.want_form");
 			return 0;
-		}
-		fs = form_parse_body(req->entity.base, req->entity.len, &c->form, pool_alloc, &req->pool);
-		if (fs != FORM_OK) {
+		} else if ((fs = form_parse_body(req->entity.base, req->entity.len, &c->form, pool_alloc, &req->pool)) !=
+		           FORM_OK) {
 			http_error(c, ERR_BAD_REQUEST, fs == FORM_TOO_MANY ? "err.too_many_fields" : "err.bad_form");
 			return 0;
 		}

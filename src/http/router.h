@@ -14,6 +14,8 @@ enum route_flags {
 	ROUTE_NO_CSRF = 1 << 2,/* state-changing but safe without a token (documented at the route) */
 	ROUTE_MFA_SETUP = 1 << 3,/* reachable while MFA enrolment is required (account MFA pages, sign-out) */
 	ROUTE_BULK_BODY = 1 << 4,/* takes a bulk upload: a body up to max_batch_body rather than max_body */
+	ROUTE_UPLOAD = 1 << 5,  /* a ROUTE_FORM that may also come as multipart/form-data (a file input):
+	                           text fields into ctx->form, files into ctx->uploads */
 };
 
 typedef void (*route_fn)(struct ctx *c);

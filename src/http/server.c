@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/router.h"
+#include "http/response_cache.h"
 #include "http/server.h"
 #include "http/worker.h"
 #include "jobs/jobs.h"
@@ -236,6 +237,7 @@ int srv_run(const struct config *cfg)
 	 * period (h2o 2.2 never closes HTTP/2 stragglers by default). */
 	s.globalconf.http1.upgrade_to_http2 = 0;
 	register_router(&s);
+	response_cache_init(cfg->response_cache_bytes);
 
 	if (open_listener(&s, err, sizeof(err)) < 0)
 		goto out;
@@ -295,6 +297,7 @@ out:
 		db_close(&s.threads[i].db);
 	}
 	free(s.threads);
+	response_cache_free();
 	h2o_config_dispose(&s.globalconf);
 	if (s.listen_fd >= 0)
 		close(s.listen_fd);

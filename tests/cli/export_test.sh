@@ -30,14 +30,6 @@ run() {
 	shisa_run directory export --db "$DB" "$@"
 }
 
-has() {
-	if grep -Fq -- "$2" "$T/$1"; then pass "$3"; else fail "$3 ($1 lacks \"$2\")"; fi
-}
-
-lacks() {
-	if grep -Fq -- "$2" "$T/$1"; then fail "$3 ($1 has \"$2\")"; else pass "$3"; fi
-}
-
 # Python reads the JSON on stdout and prints what EXPR says about it (D).
 json() {
 	python3 -c "import json, sys; D = json.load(open('$T/out', encoding='utf-8')); print($1)" 2>>"$T/err"

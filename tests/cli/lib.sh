@@ -50,6 +50,21 @@ no_line() {
 	if grep -Eq -- "$2" "$T/$1"; then fail "$3 ($1 has /$2/)"; else pass "$3"; fi
 }
 
+# has FILE TEXT WHAT: $T/FILE holds TEXT (a fixed string, not a pattern).
+has() {
+	if grep -Fq -- "$2" "$T/$1"; then pass "$3"; else fail "$3 ($1 lacks \"$2\")"; fi
+}
+
+# lacks FILE TEXT WHAT: $T/FILE does not hold TEXT.
+lacks() {
+	if grep -Fq -- "$2" "$T/$1"; then fail "$3 ($1 has \"$2\")"; else pass "$3"; fi
+}
+
+# is_line FILE TEXT WHAT: some line of $T/FILE is exactly TEXT.
+is_line() {
+	if grep -qxF -- "$2" "$T/$1"; then pass "$3"; else fail "$3 (no line of $1 is \"$2\")"; fi
+}
+
 # same A B WHAT: two values are equal.
 same() {
 	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 (\"$1\", want \"$2\")"; fi

@@ -6,11 +6,11 @@
 // key download; and the links on the pages.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CookieJar, apiError, startServer, stopTest } from './harness.mjs';
+import { CookieJar, apiError, shisaBin, startServer, stopTest } from './harness.mjs';
 import { PASSWORD, cloneUser, csrfIn, setupSecretariat, signIn, sql } from './accounts.mjs';
 import { hostileChecks } from './hostile.mjs';
 
@@ -353,6 +353,24 @@ test('"export" cannot be a team slug: /api/v1/teams/export is the export', async
   const r = await srv.request('/api/v1/teams?lang=en', { method: 'POST', jar: null, headers: { ...sec, 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'export', name_en: 'Export' }) });
   assert.equal(r.status, 422);
   assert.match(apiError(r).fields.slug, /address of the directory itself/);
+});
+
+// Last, as it adds hundreds of teams: an export larger than one piece
+// (256 KiB) is sent from a file in pieces, whole, with its length, and
+// the file is gone afterwards.
+test('a large export is streamed whole from a file that leaves nothing behind', async () => {
+  execFileSync(shisaBin, ['dev', 'seed', '--db', srv.db, '--teams', '600', '--seed', '7'], { stdio: 'pipe', timeout: 120000 });
+  const before = readdirSync(srv.dir).sort();
+  const r = await srv.request('/api/v1/teams/export?scope=members', { jar: await jarOf('member'), timeoutMs: 60000 });
+  assert.equal(r.status, 200);
+  assert.ok(Buffer.byteLength(r.text) > 3 * 256 * 1024, `several pieces (${Buffer.byteLength(r.text)} bytes)`);
+  assert.equal(Number(r.headers.get('content-length')), Buffer.byteLength(r.text));
+  const doc = JSON.parse(r.text);
+  assert.equal(doc.scope, 'members');
+  assert.equal(doc.data.length, doc.total);
+  assert.ok(doc.total >= 600, `${doc.total} teams`);
+  assert.ok(!r.text.includes(SECRET_MARK), 'nothing above the scope in a large export either');
+  assert.deepEqual(readdirSync(srv.dir).sort(), before, 'no file left beside the database');
 });
 
 stopTest(srv);

@@ -3,7 +3,9 @@
 // verify` against the key the server publishes, hold members-only fields
 // and no secretariat-only field (the whole file is searched), a flipped
 // byte is refused, anonymous, applicant and observer readers are turned
-// away, and a PATCH of a team gives a new snapshot soon after (polled).
+// away, and a PATCH of a team gives a new snapshot soon after (polled),
+// rebuilt once: the watch on other processes' changes does not take the
+// server's own writes for theirs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -178,6 +180,16 @@ test('the directory page offers the snapshot to members, not to the public', asy
     assert.equal(other.status, 200);
     assert.doesNotMatch(other.text, /snapshot\.html/);
   }
+});
+
+test("the server's own writes are not taken for another process's (no second rebuild)", async () => {
+  const p = await srv.request('/api/v1/teams/nca-security', {
+    method: 'PATCH', jar: sec.jar, headers: secHeaders, body: JSON.stringify({ short_name: 'NCA-ST2' }),
+  });
+  assert.equal(p.status, 200, p.text);
+  // The watch looks once a second: give it three looks.
+  await new Promise((res) => setTimeout(res, 3000));
+  assert.doesNotMatch(srv.log, /directory changed by another process/);
 });
 
 stopTest(srv);
