@@ -22,7 +22,7 @@
 #define CONSTITUENCY_TYPE_MAX 100
 
 /* In SQL, of a row's value V: its key, and its spelling (the value
- * trimmed). The indexes of schema/0007 hold the key, and SQLite uses them
+ * trimmed). The indexes of schema/0009 hold the key, and SQLite uses them
  * only for the same expression: change both together. */
 #define CONSTITUENCY_TYPE_KEY_SQL(v) "lower(trim(" v ", ' ' || char(9, 10, 13)))"
 #define CONSTITUENCY_TYPE_SPELLING_SQL(v) "trim(" v ", ' ' || char(9, 10, 13))"
