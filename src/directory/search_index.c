@@ -241,7 +241,7 @@ static int postings_pass(struct search_index *ix, enum coverage cover, struct ta
 		uint32_t from = tm->text, to = cover == COVER_ALL ? tm->end : tm->names_end;
 		if (cover == COVER_NAMES && to - from >= 1u << NAME_BITS)
 			to = from + (1u << NAME_BITS) - 1;   /* longer than the fields allow */
-		size_t pos = from, l0, l1, l2;
+		size_t pos = from, l0 = 0, l1 = 0, l2 = 0;
 		uint32_t c0 = decode(s + pos, len - pos, &l0);
 		uint32_t c1 = pos + l0 < len ? decode(s + pos + l0, len - pos - l0, &l1) : 0;
 		uint32_t c2 = pos + l0 + l1 < len ? decode(s + pos + l0 + l1, len - pos - l0 - l1, &l2) : 0;
