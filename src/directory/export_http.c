@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/path.h"
 #include "directory/directory_export.h"
 #include "directory/directory_http.h"
 #include "directory/securitytxt.h"
@@ -80,14 +81,7 @@ struct export_job {
 static int unnamed_file_beside(const char *db_path)
 {
 	char dir[512];
-	snprintf(dir, sizeof(dir), "%s", db_path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	path_folder(db_path, dir, sizeof(dir));
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
 		return fd;

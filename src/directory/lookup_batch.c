@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include "core/log.h"
 #include "directory/directory_http.h"
 #include "directory/lookup.h"
@@ -270,11 +269,7 @@ static void queue_turn(struct batch *b, struct turn *t)
 static void on_stall(h2o_timeout_entry_t *entry)
 {
 	struct batch *b = H2O_STRUCT_FROM_MEMBER(struct batch, stall, entry);
-	h2o_socket_t *sock = b->c->req->conn->callbacks->get_socket(b->c->req->conn);
-	log_kv(LOG_WARN, "batch lookup: the client stopped reading; closing", "rid", b->c->rid, NULL);
-	/* The pending write fails, h2o closes the connection and calls stop. */
-	if (sock)
-		shutdown(h2o_socket_get_fd(sock), SHUT_RDWR);
+	http_stream_stalled(b->c, "batch lookup");
 }
 
 /* Loop side: write the next turn if it is computed and h2o is free. */

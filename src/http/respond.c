@@ -1,6 +1,7 @@
 /* Every response leaves through here; see respond.h. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/log.h"
@@ -177,6 +178,14 @@ void http_stream_send(struct ctx *c, h2o_iovec_t *bufs, size_t n, bool final)
 		access_log(c);
 	}
 	h2o_send(c->req, bufs, n, final ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
+void http_stream_stalled(struct ctx *c, const char *what)
+{
+	h2o_socket_t *sock = c->req->conn->callbacks->get_socket(c->req->conn);
+	log_kv(LOG_WARN, "the client stopped reading; closing", "answer", what, "rid", c->rid, NULL);
+	if (sock)
+		shutdown(h2o_socket_get_fd(sock), SHUT_RDWR);
 }
 
 void http_stream_abort(struct ctx *c)

@@ -26,6 +26,10 @@ void http_stream_start(struct ctx *c, int status, const char *ctype, h2o_generat
 /* Send BUFS[0..N), whose memory must stay valid until proceed() or
  * stop(). FINAL ends the response and logs it; C may be gone after. */
 void http_stream_send(struct ctx *c, h2o_iovec_t *bufs, size_t n, bool final);
+/* A streamed answer's client stopped reading for the request timeout:
+ * log it (WHAT names the answer) and shut the connection down, so the
+ * pending write fails and h2o calls the generator's stop(). */
+void http_stream_stalled(struct ctx *c, const char *what);
 /* End the response broken (the client sees it cut short, without the
  * final chunk): for an error found after the status was sent. */
 void http_stream_abort(struct ctx *c);

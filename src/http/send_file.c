@@ -1,7 +1,6 @@
 /* A file sent in pieces through h2o's generator; see send_file.h. */
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include "core/log.h"
 #include "http/respond.h"
@@ -70,11 +69,7 @@ static void on_stop(h2o_generator_t *gen, h2o_req_t *req)
 static void on_stall(h2o_timeout_entry_t *entry)
 {
 	struct file_answer *f = H2O_STRUCT_FROM_MEMBER(struct file_answer, stall, entry);
-	h2o_socket_t *sock = f->c->req->conn->callbacks->get_socket(f->c->req->conn);
-	log_kv(LOG_WARN, "the client stopped reading a download; closing", "rid", f->c->rid, NULL);
-	/* The pending write fails, h2o closes the connection and calls stop. */
-	if (sock)
-		shutdown(h2o_socket_get_fd(sock), SHUT_RDWR);
+	http_stream_stalled(f->c, "download");
 }
 
 /* With the request's memory: the file goes too. */
