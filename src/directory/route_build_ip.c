@@ -17,8 +17,8 @@ struct ip_group {
 struct groups {
 	struct pool *pl;
 	uint64_t *payload;          /* each rule's record payload */
-	struct ip_group *g;
-	size_t n, cap;
+	struct ip_group *g;         /* room for one per rule */
+	size_t n;
 	uint32_t blocks;            /* block4 calls so far */
 };
 
@@ -83,7 +83,8 @@ static int ip_groups(struct groups *gs, struct ip_rule *r, size_t n, int width,
 	rindex_u128 top = rindex_host_mask(0, width);
 
 	qsort(r, n, sizeof(*r), ip_rule_cmp);
-	if (emit(iv, 0, 0) < 0)
+	gs->g = malloc(n * sizeof(*gs->g));
+	if (!gs->g || emit(iv, 0, 0) < 0)
 		return -1;
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && r[j].addr == r[i].addr && r[j].len == r[i].len; j++)
@@ -93,14 +94,6 @@ static int ip_groups(struct groups *gs, struct ip_rule *r, size_t n, int width,
 			sp--;
 			if (emit(iv, stack[sp].end + 1, sp ? stack[sp - 1].group : 0) < 0)
 				return -1;
-		}
-		if (gs->n == gs->cap) {
-			size_t cap = gs->cap ? gs->cap * 2 : 1024;
-			struct ip_group *g = realloc(gs->g, cap * sizeof(*g));
-			if (!g)
-				return -1;
-			gs->g = g;
-			gs->cap = cap;
 		}
 		gs->g[gs->n++] = (struct ip_group){
 			.first = (uint32_t)i, .count = (uint32_t)(j - i),

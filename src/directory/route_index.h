@@ -178,7 +178,7 @@ size_t rindex_lookup(const struct rindex *ix, const struct rindex_query *q,
  * the cache (two to three times for IPv4 on the benchmark): queries of a
  * kind go through their lookups 64 at a time, step by step, each step
  * asking for the memory of the next, so their cache misses overlap
- * instead of queueing. Uses about 12 KB of stack. Keep N and MAX modest
+ * instead of queueing. Uses about 8 KB of stack. Keep N and MAX modest
  * (a few hundred queries a call) so OUT stays in cache. */
 void rindex_lookup_batch(const struct rindex *ix, const struct rindex_query *qs, size_t n,
 	struct rindex_match *out, size_t max, size_t *counts);

@@ -5,6 +5,7 @@
  * scan is test_route_property.c. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -329,6 +330,94 @@ static void batch_answers_as_single_lookups(void **state)
 	rindex_free(ix);
 }
 
+/* A rule at every length from /1 to /32 over one address and at every
+ * level of a name twenty labels deep, some levels claimed by a dozen
+ * teams: more than a list copies from its ancestors, and groups large
+ * enough to be linked rather than copied. Every match comes back, in
+ * order, from single lookups and from a batch alike. */
+static void long_chains_come_back_whole(void **state)
+{
+	enum { MAX = 256, LEVELS = 20 };
+	static struct rindex_match m[MAX], out[4 * MAX];
+	struct rindex_builder *b = rindex_builder_new();
+	struct rindex_query qs[4];
+	size_t counts[4], want[4] = { 0 };
+	int64_t rule = 1;
+	char full[200];
+	const char *name[LEVELS];       /* name[k]: "lk.l(k-1)...l0", a suffix of FULL */
+	size_t used = 0;
+	for (int k = LEVELS - 1; k >= 0; k--)
+		used += (size_t)snprintf(full + used, sizeof(full) - used, "l%d%s", k, k ? "." : "");
+	for (int k = 0, at = (int)used; k < LEVELS; k++) {
+		at -= 1 + (k >= 10) + 1 + (k > 0);
+		name[k] = full + at;
+	}
+
+	for (int len = 1; len <= 32; len++) {
+		int teams = len % 5 ? 2 : 12;
+		for (int t = 0; t < teams; t++)
+			assert_int_equal(rindex_add_ipv4(b, 0x0a010203, len, 100 * len + t, rule++), 0);
+		want[0] += (size_t)teams;                       /* 10.1.2.3 */
+		want[1] += len < 32 ? (size_t)teams : 0;        /* 10.1.2.2 */
+	}
+	for (int k = 0; k < LEVELS; k++) {
+		int teams = k % 5 ? 2 : 12;
+		for (int t = 0; t < teams; t++)
+			assert_int_equal(rindex_add_domain(b, name[k], false, 1000 + 100 * k + t, rule++), 0);
+		if (k % 3 == 0)
+			assert_int_equal(rindex_add_domain(b, name[k], true, 5000 + k, rule++), 0);
+		want[2] += (size_t)teams + (k % 3 == 0);        /* below the deepest name */
+		if (k < LEVELS - 1)                             /* the next deepest name itself */
+			want[3] += (size_t)teams + (k % 3 == 0 && k != LEVELS - 2);
+	}
+	struct rindex *ix = rindex_build(b);
+	rindex_builder_free(b);
+	char below[220];
+	snprintf(below, sizeof(below), "q.%s", name[LEVELS - 1]);
+	const char *texts[4] = { "10.1.2.3", "10.1.2.2", below, name[LEVELS - 2] };
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(rindex_parse_query(texts[i], &qs[i]), 0);
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(rindex_lookup(ix, &qs[i], m, MAX), want[i]);
+		size_t j = 0;
+		for (int len = i ? 31 : 32; len >= 1; len--)
+			for (int t = 0; t < (len % 5 ? 2 : 12); t++, j++) {
+				assert_int_equal(m[j].team_id, 100 * len + t);
+				assert_int_equal(m[j].prefixlen, len);
+				assert_int_equal(m[j].u.v4, len == 32 ? 0x0a010203u : 0x0a010203u & ~0u << (32 - len));
+			}
+	}
+	for (int i = 2; i < 4; i++) {
+		assert_int_equal(rindex_lookup(ix, &qs[i], m, MAX), want[i]);
+		size_t j = 0;
+		for (int k = i == 2 ? LEVELS - 1 : LEVELS - 2; k >= 0; k--) {
+			bool exact = i == 3 && k == LEVELS - 2;
+			for (int t = 0; t < (k % 5 ? 2 : 12); t++, j++) {
+				assert_int_equal(m[j].team_id, 1000 + 100 * k + t);
+				assert_int_equal(m[j].how, exact ? RINDEX_MATCH_DOMAIN : RINDEX_MATCH_PARENT);
+				assert_int_equal(m[j].prefixlen, k + 1);
+				assert_string_equal(m[j].u.name, name[k]);
+			}
+			if (k % 3 == 0 && !exact) {
+				assert_int_equal(m[j].team_id, 5000 + k);
+				assert_int_equal(m[j++].how, RINDEX_MATCH_WILDCARD);
+			}
+		}
+	}
+	/* The same from a batch; and a short room gets the first matches. */
+	rindex_lookup_batch(ix, qs, 4, out, MAX, counts);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(counts[i], want[i]);
+		assert_int_equal(rindex_lookup(ix, &qs[i], m, MAX), want[i]);
+		for (size_t j = 0; j < want[i]; j++)
+			assert_int_equal(out[i * MAX + j].rule_id, m[j].rule_id);
+		assert_int_equal(rindex_lookup(ix, &qs[i], out, 3), want[i]);
+		assert_int_equal(out[2].rule_id, m[2].rule_id);
+	}
+	rindex_free(ix);
+}
+
 static void empty_index_finds_nothing(void **state)
 {
 	struct rindex_builder *b = rindex_builder_new();
@@ -582,6 +671,7 @@ int main(void)
 		cmocka_unit_test(domains_added_through_the_builder),
 		cmocka_unit_test(asn_exact),
 		cmocka_unit_test(batch_answers_as_single_lookups),
+		cmocka_unit_test(long_chains_come_back_whole),
 		cmocka_unit_test(empty_index_finds_nothing),
 		cmocka_unit_test(queries_are_classified),
 		cmocka_unit_test(malformed_queries_say_why),
