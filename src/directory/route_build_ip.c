@@ -325,8 +325,10 @@ static uint32_t block4(struct trie *t, rindex_u128 lo, size_t i0, size_t cnt)
 		at[nset++] = (uint8_t)nw;
 		w[nw++] = rindex_link(l - 1, 0);
 	}
+	if (gs->pl->n + hdr + nw > RINDEX_BLOCK_OFF_MAX)
+		return 0;       /* past what a block ref can name: directories and lists instead */
 	size_t off = rindex_pool_take(gs->pl, hdr + nw);
-	if (off == SIZE_MAX || off + hdr + nw > RINDEX_BLOCK_OFF_MAX)
+	if (off == SIZE_MAX)
 		goto fail;
 	uint64_t *b = gs->pl->w + off;
 	memset(b, 0, hdr * sizeof(*b));
