@@ -182,7 +182,8 @@ static int64_t by_type(struct db *db, struct search_index *ix, enum dir_level le
 		assert_true(search_index_query(ix, &q, level, a.ids, 200, note_type_facet, &a, &a.total) >= 0);
 	else
 		assert_true(team_search(db, &q, level, note_team, note_type_facet, &a, &a.total) >= 0);
-	snprintf(out, size, "%s", a.facets);
+	assert_true(strlen(a.facets) < size);
+	memcpy(out, a.facets, strlen(a.facets) + 1);
 	return a.total;
 }
 
