@@ -33,6 +33,12 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_DIRECTORY_CREATE] = {"directory.create", R(ROLE_SECRETARIAT), true, false},
 	[ACT_DIRECTORY_SNAPSHOT] = {"directory.snapshot", R(ROLE_MEMBER) | R(ROLE_TEAM_ADMIN) | R(ROLE_SECRETARIAT), false,
 	                            false},
+	[ACT_MEMBERSHIP_APPLY] = {"membership.apply", ANY, true, false},
+	[ACT_APPLICATIONS_READ] = {"applications.read",
+	                           R(ROLE_APPLICANT) | R(ROLE_MEMBER) | R(ROLE_TEAM_ADMIN) | R(ROLE_SECRETARIAT), false, false},
+	[ACT_APPLICATION_OWN] = {"application.own", R(ROLE_APPLICANT), true, true},
+	[ACT_APPLICATION_RESPOND] = {"application.respond", R(ROLE_TEAM_ADMIN), true, false},
+	[ACT_APPLICATIONS_REVIEW] = {"applications.review", R(ROLE_SECRETARIAT), true, false},
 };
 
 static const char *const role_names[ROLE__COUNT] = {
