@@ -370,6 +370,19 @@ cases('export scope', ['all', 'MEMBERS', '', 'public,members', "' OR 1=1 --", '<
     },
   })));
 checkJsonRoute('POST', '/api/v1/directory/snapshot.json', { expect: [405], why: 'GET-only route (the offline snapshot)' });
+// Membership: the public application form and its verification (anyone),
+// the rules (the secretariat), and the secretariat's decisions on an
+// application that does not exist ({} is a whole request to those: 404).
+// The applicant's and the team admins' routes are covered with their own
+// accounts in applications_hostile.test.mjs.
+checkJsonRoute('POST', '/api/v1/applications', { validBody: '{"org_name":""}' });
+checkJsonRoute('POST', '/api/v1/applications/verify', { validBody: '{"token":"x"}' });
+checkJsonRoute('PUT', '/api/v1/membership/rules', { headers: bearer, validBody: '{"tlp":"x"}' });
+for (const action of ['approve', 'reject', 'send-back'])
+  checkJsonRoute('POST', `/api/v1/applications/999/${action}`, {
+    headers: bearer, expect: [400, 404, 413, 415, 422], why: '{} asks for the decision: there is no application 999',
+    codes: ['invalid_json', 'validation_failed', 'unsupported_media_type', 'too_large', 'bad_request', 'not_found'],
+  });
 // The directory search's constituency type filter: text of at most 100
 // characters without control characters, else a 400 naming it (or the
 // query string) on the API and the page; hostile text is only ever a value
