@@ -94,7 +94,8 @@ struct verify_job {
 
 static void verify_job_free(struct verify_job *j)
 {
-	sodium_memzero(j->password, strlen(j->password));
+	if (j->password)
+		sodium_memzero(j->password, strlen(j->password));
 	free(j->password);
 	free(j->token);
 	sodium_memzero(j->hash, sizeof(j->hash));
@@ -158,10 +159,7 @@ static void verify_post(struct ctx *c)
 	j->password = strdup(pw);
 	j->token = strdup(token);
 	if (!j->password || !j->token || worker_submit(c, verify_work, verify_done, j) < 0) {
-		if (j->password)
-			verify_job_free(j);
-		else
-			free(j);
+		verify_job_free(j);
 		http_error(c, ERR_UNAVAILABLE, NULL);
 	}
 }

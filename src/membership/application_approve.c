@@ -8,7 +8,6 @@
 #include <string.h>
 #include "core/clock.h"
 #include "directory/changed.h"
-#include "jobs/jobs.h"
 #include "membership/application_draft.h"
 #include "membership/application_flow.h"
 #include "membership/application_mail.h"
@@ -29,22 +28,21 @@ static int make_member(struct db *db, const struct application *a, int64_t now)
 	return db_run(db, st);
 }
 
-enum err application_approve(struct app_call *c, int64_t id)
+static enum err approve_in(struct app_call *c, void *arg)
 {
 	struct application a;
 	enum app_view view;
 	struct team_change ch;
-	enum err e = app_load_visible(c, id, &a, &view);
+	enum err e = app_load_visible(c, *(const int64_t *)arg, &a, &view);
 	if (e == ERR_OK)
 		e = app_can_move(c, &a, APP_EV_APPROVE, app_party_of(c, &a));
 	if (e != ERR_OK)
 		goto out;
 	/* Checked again: the address may have been taken since the submission. */
+	e = ERR_INTERNAL;
 	app_draft_read(c, a.draft, &ch);
-	if (app_slug_check(c, "team_slug", a.team_slug, a.id, true) < 0) {
-		e = ERR_INTERNAL;
+	if (app_slug_check(c, "team_slug", a.team_slug, a.id, true) < 0)
 		goto out;
-	}
 	if (c->nerrors) {
 		e = ERR_VALIDATION;
 		goto out;
@@ -61,32 +59,23 @@ enum err application_approve(struct app_call *c, int64_t id)
 	char link[600];
 	snprintf(link, sizeof(link), "%s/directory/%s", c->cfg->base_url, a.team_slug);
 	const char *vars[] = {"team_link", link, NULL};
-	int64_t team_id = 0;
-	e = ERR_INTERNAL;
-	if (db_begin(c->db) < 0)
-		goto out;
-	int made = team_create_with(c->db, a.org_id, a.team_slug, &ch, c->now, &team_id);
-	if (made == 0) {
-		db_rollback(c->db);
+	int made = team_create_with(c->db, a.org_id, a.team_slug, &ch, c->now, &a.team_id);
+	if (made == 0)
 		e = app_refuse(c, ERR_CONFLICT, "app.team_exists", NULL);
+	if (made <= 0 || make_member(c->db, &a, c->now) < 0 ||
+	    (e = app_move(c, &a, APP_EV_APPROVE, APP_BY_SECRETARIAT, "")) != ERR_OK)
 		goto out;
-	}
-	a.team_id = team_id;
-	if (made < 0 || make_member(c->db, &a, c->now) < 0 ||
-	    (e = app_move(c, &a, APP_EV_APPROVE, APP_BY_SECRETARIAT, "")) != ERR_OK) {
-		db_rollback(c->db);
-		e = e == ERR_OK ? ERR_INTERNAL : e;
-		goto out;
-	}
-	if (app_mail_applicant(c, &a, "approved", vars) < 0 || app_mail_members(c, &a, "new_member", vars) < 0 ||
-	    db_commit(c->db) < 0) {
-		db_rollback(c->db);
+	if (app_mail_applicant(c, &a, "approved", vars) < 0 || app_mail_members(c, &a, "new_member", vars) < 0)
 		e = ERR_INTERNAL;
-		goto out;
-	}
-	directory_changed(DIR_CHANGED_RECORD | DIR_CHANGED_RULES);
-	jobs_notify();
 out:
 	application_release(&a);
+	return e;
+}
+
+enum err application_approve(struct app_call *c, int64_t id)
+{
+	enum err e = app_in_transaction(c, approve_in, &id);
+	if (e == ERR_OK)
+		directory_changed(DIR_CHANGED_RECORD | DIR_CHANGED_RULES);
 	return e;
 }

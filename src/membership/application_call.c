@@ -4,6 +4,7 @@
 #include <string.h>
 #include "audit/audit.h"
 #include "directory/fields.h"
+#include "jobs/jobs.h"
 #include "membership/application_call.h"
 
 void app_field_error(struct app_call *c, const char *field, const char *msg_key, const char *const vars[])
@@ -39,6 +40,21 @@ int app_audit(struct app_call *c, const char *action, int64_t id, const char *de
 		.client_addr = c->client_addr ? c->client_addr : "", .detail = detail ? detail : "",
 	};
 	return audit_write(c->db, &e) < 0 ? -1 : 0;
+}
+
+enum err app_in_transaction(struct app_call *c, enum err (*body)(struct app_call *c, void *arg), void *arg)
+{
+	if (db_begin(c->db) < 0)
+		return ERR_INTERNAL;
+	enum err e = body(c, arg);
+	if (e == ERR_OK && db_commit(c->db) < 0)
+		e = ERR_INTERNAL;
+	if (e != ERR_OK) {
+		db_rollback(c->db);
+		return e;
+	}
+	jobs_notify();
+	return ERR_OK;
 }
 
 static bool blank(char ch)

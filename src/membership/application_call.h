@@ -40,6 +40,13 @@ char *app_strdup(struct app_call *c, const char *s);
  * transaction. Return 0 or -1. */
 int app_audit(struct app_call *c, const char *action, int64_t id, const char *detail);
 
+/* Run BODY(C, ARG) inside one write transaction: committed when it
+ * returns ERR_OK (then the outbox is woken for the mail it queued), rolled
+ * back, with nothing written, otherwise. The application is read inside
+ * the transaction too, so two requests never act on the same old state.
+ * Returns BODY's result, or ERR_INTERNAL when the database fails. */
+enum err app_in_transaction(struct app_call *c, enum err (*body)(struct app_call *c, void *arg), void *arg);
+
 /* Free text from a client: NULL or "" is absent (a field error when
  * REQUIRED), else UTF-8 of at most MAX characters without control
  * characters (but line breaks when MULTILINE). Returns the text (trimmed

@@ -1,7 +1,6 @@
 /* The draft record and the applicant's changes; see application_draft.h. */
 #include <stdio.h>
 #include <string.h>
-#include "jobs/jobs.h"
 #include "membership/application_draft.h"
 #include "membership/application_mail.h"
 #include "membership/application_sponsors.h"
@@ -225,13 +224,21 @@ static int ask_new_sponsors(struct app_call *c, const struct application *a, con
 	return 0;
 }
 
-enum err application_update(struct app_call *c, int64_t id, const struct app_update *u)
+struct update {
+	int64_t id;
+	const struct app_update *u;
+};
+
+static enum err update_in(struct app_call *c, void *arg)
 {
+	const struct update *x = arg;
+	const struct app_update *u = x->u;
 	struct application a;
 	struct app_sponsor before[APP_SPONSORS_MAX];
 	int nbefore = 0;
 	int64_t ids[APP_SPONSORS_MAX];
-	enum err e = app_load_own(c, id, &a);
+	json_t *draft_new = NULL;
+	enum err e = app_load_own(c, x->id, &a);
 	if (e != ERR_OK)
 		goto out;
 	bool draft = a.state == APP_DRAFT;
@@ -246,11 +253,9 @@ enum err application_update(struct app_call *c, int64_t id, const struct app_upd
 	const char *group = u->org_group ? app_text(c, "org_group", u->org_group, ORG_NAME_MAX, false, false) : NULL;
 	const char *contact = u->contact_name ? app_text(c, "contact_name", u->contact_name, USER_NAME_MAX, false, true)
 	                                      : NULL;
-	if (u->team_slug && app_slug_check(c, "team_slug", u->team_slug, a.id, false) < 0) {
-		e = ERR_INTERNAL;
+	e = ERR_INTERNAL;
+	if (u->team_slug && app_slug_check(c, "team_slug", u->team_slug, a.id, false) < 0)
 		goto out;
-	}
-	json_t *draft_new = NULL;
 	if (u->team && !json_is_object(u->team)) {
 		app_field_error(c, "team", "app.want_object", NULL);
 	} else if (u->team) {
@@ -265,12 +270,11 @@ enum err application_update(struct app_call *c, int64_t id, const struct app_upd
 	if (group)
 		snprintf(a.org_group, sizeof(a.org_group), "%s", group);
 	if (u->sponsors_set && app_sponsors_check(c, &a, u->sponsors, u->nsponsors, ids) < 0)
-		e = ERR_INTERNAL;
-	if (e == ERR_OK && u->sponsors_set && !draft && keeps_answering_sponsors(c, &a, ids, u->nsponsors) < 0)
-		e = ERR_INTERNAL;
-	if (e != ERR_OK || c->nerrors) {
-		json_decref(draft_new);
-		e = e != ERR_OK ? e : ERR_VALIDATION;
+		goto out;
+	if (u->sponsors_set && !draft && !c->nerrors && keeps_answering_sponsors(c, &a, ids, u->nsponsors) < 0)
+		goto out;
+	if (c->nerrors) {
+		e = ERR_VALIDATION;
 		goto out;
 	}
 	if (name_ja)
@@ -282,33 +286,44 @@ enum err application_update(struct app_call *c, int64_t id, const struct app_upd
 	if (draft_new) {
 		json_decref(a.draft);
 		a.draft = draft_new;
+		draft_new = NULL;
 	}
-	e = ERR_INTERNAL;
-	if (db_begin(c->db) < 0)
+	if ((nbefore = app_sponsors_load(c->db, a.id, before)) < 0) {
+		nbefore = 0;
 		goto out;
-	nbefore = app_sponsors_load(c->db, a.id, before);
-	if (nbefore < 0 || application_save(c->db, &a, c->now) < 0 ||
+	}
+	if (application_save(c->db, &a, c->now) < 0 ||
 	    (u->sponsors_set &&
 	     (app_sponsors_replace(c->db, a.id, ids, u->nsponsors, draft ? "named" : "asked", c->now) < 0 ||
 	      (!draft && ask_new_sponsors(c, &a, ids, u->nsponsors, before, nbefore) < 0))) ||
-	    app_audit(c, "application.update", a.id, "") < 0 || db_commit(c->db) < 0) {
-		db_rollback(c->db);
+	    app_audit(c, "application.update", a.id, "") < 0)
 		goto out;
-	}
-	jobs_notify();
 	e = ERR_OK;
 out:
-	app_sponsors_release(before, nbefore < 0 ? 0 : nbefore);
+	json_decref(draft_new);
+	app_sponsors_release(before, nbefore);
 	application_release(&a);
 	return e;
 }
 
-enum err application_accept_rules(struct app_call *c, int64_t id, const char *version)
+enum err application_update(struct app_call *c, int64_t id, const struct app_update *u)
 {
+	struct update x = {id, u};
+	return app_in_transaction(c, update_in, &x);
+}
+
+struct accept {
+	int64_t id;
+	const char *version;
+};
+
+static enum err accept_in(struct app_call *c, void *arg)
+{
+	const struct accept *x = arg;
 	struct application a;
 	struct membership_rules r;
 	memset(&r, 0, sizeof(r));
-	enum err e = app_load_own(c, id, &a);
+	enum err e = app_load_own(c, x->id, &a);
 	if (e != ERR_OK)
 		goto out;
 	if (a.state != APP_DRAFT) {
@@ -319,7 +334,7 @@ enum err application_accept_rules(struct app_call *c, int64_t id, const char *ve
 	e = ERR_INTERNAL;
 	if (membership_rules_load(c->db, &r) < 0)
 		goto out;
-	if (version && strcmp(version, r.version) != 0) {
+	if (x->version && strcmp(x->version, r.version) != 0) {
 		e = app_refuse(c, ERR_CONFLICT, "app.rules_changed", NULL);
 		goto out;
 	}
@@ -327,14 +342,16 @@ enum err application_accept_rules(struct app_call *c, int64_t id, const char *ve
 	a.rules_accepted_at = c->now;
 	char detail[96];
 	snprintf(detail, sizeof(detail), "{\"rules_version\":\"%s\"}", r.version);
-	if (db_begin(c->db) < 0 || application_save(c->db, &a, c->now) < 0 ||
-	    app_audit(c, "application.accept_rules", a.id, detail) < 0 || db_commit(c->db) < 0) {
-		db_rollback(c->db);
-		goto out;
-	}
-	e = ERR_OK;
+	if (application_save(c->db, &a, c->now) == 0 && app_audit(c, "application.accept_rules", a.id, detail) == 0)
+		e = ERR_OK;
 out:
 	membership_rules_free(&r);
 	application_release(&a);
 	return e;
+}
+
+enum err application_accept_rules(struct app_call *c, int64_t id, const char *version)
+{
+	struct accept x = {id, version};
+	return app_in_transaction(c, accept_in, &x);
 }

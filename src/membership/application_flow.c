@@ -76,42 +76,36 @@ static int ask_sponsors(struct app_call *c, const struct application *a)
 	return rc;
 }
 
-enum err application_submit(struct app_call *c, int64_t id)
+static enum err submit_in(struct app_call *c, void *arg)
 {
 	struct application a;
-	enum err e = app_load_own(c, id, &a);
+	enum err e = app_load_own(c, *(const int64_t *)arg, &a);
 	if (e == ERR_OK)
 		e = app_can_move(c, &a, APP_EV_SUBMIT, APP_BY_APPLICANT);
 	if (e != ERR_OK)
 		goto out;
-	if (check_complete(c, &a) < 0) {
-		e = ERR_INTERNAL;
+	e = ERR_INTERNAL;
+	if (check_complete(c, &a) < 0)
 		goto out;
-	}
 	if (c->nerrors) {
 		e = ERR_VALIDATION;
 		goto out;
 	}
-	if (db_begin(c->db) < 0) {
-		e = ERR_INTERNAL;
-		goto out;
-	}
 	if ((e = app_move(c, &a, APP_EV_SUBMIT, APP_BY_APPLICANT, "")) != ERR_OK ||
-	    (e = app_move(c, &a, APP_EV_ASK_SPONSORS, APP_BY_SYSTEM, "")) != ERR_OK) {
-		db_rollback(c->db);
+	    (e = app_move(c, &a, APP_EV_ASK_SPONSORS, APP_BY_SYSTEM, "")) != ERR_OK)
 		goto out;
-	}
 	/* A resubmission after a send-back asks every sponsor again. */
 	if (app_sponsors_reset(c->db, a.id, c->now) < 0 || ask_sponsors(c, &a) < 0 ||
-	    app_mail_applicant(c, &a, "submitted", NULL) < 0 || db_commit(c->db) < 0) {
-		db_rollback(c->db);
+	    app_mail_applicant(c, &a, "submitted", NULL) < 0)
 		e = ERR_INTERNAL;
-		goto out;
-	}
-	jobs_notify();
 out:
 	application_release(&a);
 	return e;
+}
+
+enum err application_submit(struct app_call *c, int64_t id)
+{
+	return app_in_transaction(c, submit_in, &id);
 }
 
 /* Every sponsor of A supports it: the window opens. */
@@ -139,14 +133,21 @@ static bool one_of(const char *s, const char *const list[])
 	return false;
 }
 
-enum err application_sponsor_answer(struct app_call *c, int64_t id, const char *answer, const char *statement)
+/* An answer (a sponsor's, or an opinion) to application ID. */
+struct answer {
+	int64_t id;
+	const char *choice, *text;
+};
+
+static enum err sponsor_answer_in(struct app_call *c, void *arg)
 {
+	const struct answer *x = arg;
 	struct application a;
 	struct app_sponsor s[APP_SPONSORS_MAX];
 	int n = 0;
 	int64_t team_id = 0;
 	memset(&a, 0, sizeof(a));
-	int found = id > 0 ? application_load(c->db, id, &a) : 0;
+	int found = x->id > 0 ? application_load(c->db, x->id, &a) : 0;
 	enum err e = ERR_INTERNAL;
 	if (found < 0 || (found && app_team_of_org(c->db, c->actor.org_id, &team_id) < 0))
 		goto out;
@@ -166,9 +167,9 @@ enum err application_sponsor_answer(struct app_call *c, int64_t id, const char *
 		e = app_refuse(c, ERR_FORBIDDEN, "app.not_a_sponsor", NULL);
 		goto out;
 	}
-	if (!one_of(answer, answers))
-		app_field_error(c, "answer", answer ? "field.bad_choice" : "field.required", NULL);
-	statement = app_text(c, "statement", statement, APP_REASON_MAX, true, true);
+	if (!one_of(x->choice, answers))
+		app_field_error(c, "answer", x->choice ? "field.bad_choice" : "field.required", NULL);
+	const char *statement = app_text(c, "statement", x->text, APP_REASON_MAX, true, true);
 	if (c->nerrors) {
 		e = ERR_VALIDATION;
 		goto out;
@@ -183,46 +184,38 @@ enum err application_sponsor_answer(struct app_call *c, int64_t id, const char *
 		e = app_refuse(c, ERR_CONFLICT, "app.already_answered", vars);
 		goto out;
 	}
-	bool support = !strcmp(answer, "support");
+	bool support = !strcmp(x->choice, "support");
 	int supported = 0;
 	for (int i = 0; i < n; i++)
 		supported += i == mine ? support : !strcmp(s[i].state, "supported");
 	char detail[160];
-	snprintf(detail, sizeof(detail), "{\"team\":\"%s\",\"answer\":\"%s\"}", s[mine].slug, answer);
+	snprintf(detail, sizeof(detail), "{\"team\":\"%s\",\"answer\":\"%s\"}", s[mine].slug, x->choice);
 	bool ja = !strcmp(a.lang, "ja") && s[mine].name_ja[0];
 	const char *vars[] = {"team", ja ? s[mine].name_ja : s[mine].name_en, "statement", statement, NULL};
-	e = ERR_INTERNAL;
-	if (db_begin(c->db) < 0)
-		goto out;
 	if (app_sponsor_answer(c->db, a.id, team_id, support ? "supported" : "declined", statement, c->actor.user_id,
 	                       c->now) < 0 ||
 	    app_audit(c, "application.sponsor_answer", a.id, detail) < 0 ||
-	    (!support && app_mail_applicant(c, &a, "sponsor_declined", vars) < 0)) {
-		db_rollback(c->db);
+	    (!support && app_mail_applicant(c, &a, "sponsor_declined", vars) < 0))
 		goto out;
-	}
-	if (supported == a.sponsors_required && supported == n && (e = open_window(c, &a)) != ERR_OK) {
-		db_rollback(c->db);
-		goto out;
-	}
-	if (db_commit(c->db) < 0) {
-		db_rollback(c->db);
-		e = ERR_INTERNAL;
-		goto out;
-	}
-	jobs_notify();
-	e = ERR_OK;
+	e = supported == a.sponsors_required && supported == n ? open_window(c, &a) : ERR_OK;
 out:
 	app_sponsors_release(s, n);
 	application_release(&a);
 	return e;
 }
 
-enum err application_opinion(struct app_call *c, int64_t id, const char *stance, const char *reason)
+enum err application_sponsor_answer(struct app_call *c, int64_t id, const char *answer, const char *statement)
 {
+	struct answer x = {id, answer, statement};
+	return app_in_transaction(c, sponsor_answer_in, &x);
+}
+
+static enum err opinion_in(struct app_call *c, void *arg)
+{
+	const struct answer *x = arg;
 	struct application a;
 	memset(&a, 0, sizeof(a));
-	int found = id > 0 ? application_load(c->db, id, &a) : 0;
+	int found = x->id > 0 ? application_load(c->db, x->id, &a) : 0;
 	enum app_view view = APP_VIEW_NONE;
 	enum err e = ERR_INTERNAL;
 	if (found < 0 || (found && app_view_of(c->db, &c->actor, &a, &view) < 0))
@@ -240,10 +233,10 @@ enum err application_opinion(struct app_call *c, int64_t id, const char *stance,
 		e = app_refuse(c, ERR_FORBIDDEN, "app.opinion_members_only", NULL);
 		goto out;
 	}
-	if (!one_of(stance, stances))
-		app_field_error(c, "stance", stance ? "field.bad_choice" : "field.required", NULL);
-	bool object = stance && !strcmp(stance, "object");
-	reason = app_text(c, "reason", reason, APP_REASON_MAX, true, object);
+	if (!one_of(x->choice, stances))
+		app_field_error(c, "stance", x->choice ? "field.bad_choice" : "field.required", NULL);
+	bool object = x->choice && !strcmp(x->choice, "object");
+	const char *reason = app_text(c, "reason", x->text, APP_REASON_MAX, true, object);
 	if (c->nerrors) {
 		e = ERR_VALIDATION;
 		goto out;
@@ -261,65 +254,71 @@ enum err application_opinion(struct app_call *c, int64_t id, const char *stance,
 		goto out;
 	}
 	char detail[64];
-	snprintf(detail, sizeof(detail), "{\"stance\":\"%s\"}", stance);
-	e = ERR_INTERNAL;
-	if (db_begin(c->db) < 0 ||
-	    app_opinion_put(c->db, a.id, c->actor.org_id, stance, reason, c->actor.user_id, c->now) < 0 ||
-	    app_audit(c, "application.opinion", a.id, detail) < 0 || db_commit(c->db) < 0) {
-		db_rollback(c->db);
-		goto out;
-	}
-	e = ERR_OK;
+	snprintf(detail, sizeof(detail), "{\"stance\":\"%s\"}", x->choice);
+	if (app_opinion_put(c->db, a.id, c->actor.org_id, x->choice, reason, c->actor.user_id, c->now) == 0 &&
+	    app_audit(c, "application.opinion", a.id, detail) == 0)
+		e = ERR_OK;
 out:
 	application_release(&a);
 	return e;
 }
 
-/* Reject, send back or withdraw application ID with REASON. */
-static enum err decide(struct app_call *c, int64_t id, enum app_event ev, const char *reason, bool required)
+enum err application_opinion(struct app_call *c, int64_t id, const char *stance, const char *reason)
 {
+	struct answer x = {id, stance, reason};
+	return app_in_transaction(c, opinion_in, &x);
+}
+
+/* Reject, send back or withdraw an application, with a reason. */
+struct decision {
+	int64_t id;
+	enum app_event ev;
+	const char *reason;
+	bool required;
+};
+
+static enum err decide_in(struct app_call *c, void *arg)
+{
+	const struct decision *x = arg;
 	struct application a;
 	enum app_view view;
-	enum err e = app_load_visible(c, id, &a, &view);
+	enum err e = app_load_visible(c, x->id, &a, &view);
 	if (e != ERR_OK)
 		goto out;
-	reason = app_text(c, "reason", reason, APP_REASON_MAX, true, required);
+	const char *reason = app_text(c, "reason", x->reason, APP_REASON_MAX, true, x->required);
 	if (c->nerrors) {
 		e = ERR_VALIDATION;
 		goto out;
 	}
 	enum app_state from = a.state;
-	if ((e = app_can_move(c, &a, ev, app_party_of(c, &a))) != ERR_OK)
+	if ((e = app_can_move(c, &a, x->ev, app_party_of(c, &a))) != ERR_OK)
 		goto out;
-	if (ev != APP_EV_WITHDRAW) {
+	e = ERR_INTERNAL;
+	if (x->ev != APP_EV_WITHDRAW) {
 		free(a.decision_reason);
-		a.decision_reason = strdup(reason);
+		if (!(a.decision_reason = strdup(reason)))
+			goto out;
 	}
-	if (ev == APP_EV_SEND_BACK)
+	if (x->ev == APP_EV_SEND_BACK)
 		a.window_ends_at = 0;
 	const char *vars[] = {"reason", reason, NULL};
-	e = ERR_INTERNAL;
-	if (!a.decision_reason || db_begin(c->db) < 0)
+	if ((e = app_move(c, &a, x->ev, app_party_of(c, &a), reason)) != ERR_OK)
 		goto out;
-	if ((e = app_move(c, &a, ev, app_party_of(c, &a), reason)) != ERR_OK) {
-		db_rollback(c->db);
-		goto out;
-	}
-	e = ERR_INTERNAL;
 	/* Sent back, the applicant may change its sponsors before submitting again. */
-	if ((ev == APP_EV_SEND_BACK && app_sponsors_reset(c->db, a.id, 0) < 0) ||
-	    (ev == APP_EV_REJECT && app_mail_applicant(c, &a, "rejected", vars) < 0) ||
-	    (ev == APP_EV_SEND_BACK && app_mail_applicant(c, &a, "sent_back", vars) < 0) ||
-	    (ev == APP_EV_WITHDRAW && from != APP_DRAFT && app_mail_secretariat(c, &a, "withdrawn", vars) < 0) ||
-	    db_commit(c->db) < 0) {
-		db_rollback(c->db);
-		goto out;
-	}
-	jobs_notify();
-	e = ERR_OK;
+	if ((x->ev == APP_EV_SEND_BACK && app_sponsors_reset(c->db, a.id, 0) < 0) ||
+	    (x->ev == APP_EV_REJECT && app_mail_applicant(c, &a, "rejected", vars) < 0) ||
+	    (x->ev == APP_EV_SEND_BACK && app_mail_applicant(c, &a, "sent_back", vars) < 0) ||
+	    (x->ev == APP_EV_WITHDRAW && from != APP_DRAFT && app_mail_secretariat(c, &a, "withdrawn", vars) < 0))
+		e = ERR_INTERNAL;
 out:
 	application_release(&a);
 	return e;
+}
+
+static enum err decide(struct app_call *c, int64_t id, enum app_event ev, const char *reason, bool required)
+{
+	struct decision x = {id, ev, reason, required};
+	return app_in_transaction(c, decide_in, &x);
 }
 
 enum err application_reject(struct app_call *c, int64_t id, const char *reason)
