@@ -65,7 +65,7 @@ static enum err approve_in(struct app_call *c, void *arg)
 	if (made <= 0 || make_member(c->db, &a, c->now) < 0 ||
 	    (e = app_move(c, &a, APP_EV_APPROVE, APP_BY_SECRETARIAT, "")) != ERR_OK)
 		goto out;
-	if (app_mail_applicant(c, &a, "approved", vars) < 0 || app_mail_members(c, &a, "new_member", vars) < 0)
+	if (app_mail_applicant(c, &a, "approved", vars) < 0 || app_mail_members_later(c, &a, "new_member", vars) < 0)
 		e = ERR_INTERNAL;
 out:
 	application_release(&a);

@@ -116,7 +116,7 @@ static enum err open_window(struct app_call *c, struct application *a)
 	if (e != ERR_OK)
 		return e;
 	/* A second window (after a send-back) starts with no opinions. */
-	if (app_opinions_clear(c->db, a->id) < 0 || app_mail_members(c, a, "window_open", NULL) < 0 ||
+	if (app_opinions_clear(c->db, a->id) < 0 || app_mail_members_later(c, a, "window_open", NULL) < 0 ||
 	    app_mail_applicant(c, a, "window_opened", NULL) < 0)
 		return ERR_INTERNAL;
 	return ERR_OK;

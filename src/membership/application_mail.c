@@ -1,5 +1,6 @@
 /* Composing and queueing the mail of applications; see application_mail.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/buf.h"
 #include "core/clock.h"
@@ -126,6 +127,71 @@ int app_mail_members(struct app_call *c, const struct application *a, const char
 		" AND u.disabled = 0 AND EXISTS (SELECT 1 FROM teams t WHERE t.org_id = o.id AND t.state = 'active')"
 		" ORDER BY u.id";
 	return queue_each(c, a, sql, a->org_id, kind, extra);
+}
+
+int app_mail_members_later(struct app_call *c, const struct application *a, const char *kind,
+                           const char *const extra[])
+{
+	json_t *vars = json_array();
+	for (size_t i = 0; extra && extra[i] && extra[i + 1]; i += 2) {
+		json_array_append_new(vars, json_string(extra[i]));
+		json_array_append_new(vars, json_string(extra[i + 1]));
+	}
+	json_t *p = json_pack("{s:I,s:s,s:o}", "application", (json_int_t)a->id, "kind", kind, "vars", vars);
+	char *text = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	json_decref(p);
+	int64_t job = text ? jobs_enqueue(c->db, "membership.mail", text, 0) : -1;
+	free(text);
+	return job < 0 ? -1 : 0;
+}
+
+enum job_result app_mail_job_run(struct db *db, const struct config *cfg, int64_t job_id, const char *payload,
+                                 char *err, size_t errlen)
+{
+	static const char done[] =
+		"UPDATE jobs SET state = 'done', done_at = ?2, payload = '' WHERE id = ?1 AND state = 'running'";
+	json_t *p = json_loads(payload, 0, NULL), *vars = json_object_get(p, "vars");
+	const char *kind = json_string_value(json_object_get(p, "kind"));
+	int64_t id = json_integer_value(json_object_get(p, "application"));
+	const char *extra[MAX_VARS * 2 + 1];
+	size_t n = 0;
+	for (size_t i = 0; i < json_array_size(vars) && n < MAX_VARS * 2; i++)
+		extra[n++] = json_string_value(json_array_get(vars, i));
+	extra[n & ~(size_t)1] = NULL;
+	bool known = false;
+	for (size_t i = 0; kind && app_mail_kinds[i]; i++)
+		known = known || !strcmp(kind, app_mail_kinds[i]);
+	if (!known || n % 2 || !json_is_array(vars)) {
+		snprintf(err, errlen, "not a membership mail job: %.200s", payload);
+		json_decref(p);
+		return JOB_FAIL;
+	}
+	struct app_call c = {.db = db, .cfg = cfg, .request_id = "job", .client_addr = "", .now = clock_now()};
+	struct application a;
+	memset(&a, 0, sizeof(a));
+	enum job_result res = JOB_RETRY;
+	if (db_begin(db) < 0)
+		goto out;
+	sqlite3_stmt *st = db_stmt(db, done);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, c.now);
+	if (db_run(db, st) < 0)
+		goto fail;
+	/* Done already by another runner whose lease had run out: nothing to do. */
+	int found = sqlite3_changes(db->h) == 1 ? application_load(db, id, &a) : 0;
+	if (found < 0 || (found && app_mail_members(&c, &a, kind, extra) < 0) || db_commit(db) < 0)
+		goto fail;
+	res = JOB_OK;
+	goto out;
+fail:
+	db_rollback(db);
+	snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db->h));
+out:
+	application_release(&a);
+	json_decref(p);
+	return res;
 }
 
 int app_mail_secretariat(struct app_call *c, const struct application *a, const char *kind, const char *const extra[])

@@ -11,6 +11,7 @@
 #ifndef SHISA_APPLICATION_MAIL_H
 #define SHISA_APPLICATION_MAIL_H
 #include <stdint.h>
+#include "jobs/jobs.h"
 #include "membership/application_store.h"
 
 /* Every kind of mail, ending with NULL (the tests check their texts). */
@@ -21,8 +22,17 @@ extern const char *const app_mail_kinds[];
 int app_mail_applicant(struct app_call *c, const struct application *a, const char *kind, const char *const extra[]);
 int app_mail_team_admins(struct app_call *c, const struct application *a, int64_t team_id, const char *kind,
                          const char *const extra[]);
-/* The admins of every active member team but the applicant's own. */
+/* The admins of every active member team but the applicant's own. With
+ * thousands of teams this is much work, so the services do not do it
+ * themselves: app_mail_members_later queues one job of kind
+ * "membership.mail" (in the caller's transaction), and the job runner
+ * calls app_mail_job_run, which queues the mail to each admin in one
+ * transaction that also marks the job done: once, whatever happens. */
 int app_mail_members(struct app_call *c, const struct application *a, const char *kind, const char *const extra[]);
+int app_mail_members_later(struct app_call *c, const struct application *a, const char *kind,
+                           const char *const extra[]);
+enum job_result app_mail_job_run(struct db *db, const struct config *cfg, int64_t job_id, const char *payload,
+                                 char *err, size_t errlen);
 int app_mail_secretariat(struct app_call *c, const struct application *a, const char *kind, const char *const extra[]);
 
 /* The address-verification mail of the public form, to EMAIL in LANG,

@@ -18,7 +18,9 @@
 /* The day (YYYY-MM-DD) MONTHS calendar months after the day T is in
  * time zone TZ, the day of the month kept where the month has it (else
  * its last day). */
-static void months_later(int64_t t, const char *tz, int months, char out[11])
+#define DAY_TEXT_MAX 32   /* "2026-11-25", with room for any int the compiler imagines */
+
+static void months_later(int64_t t, const char *tz, int months, char out[DAY_TEXT_MAX])
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	char local[64];
@@ -29,14 +31,14 @@ static void months_later(int64_t t, const char *tz, int months, char out[11])
 	y = idx / 12;
 	m = idx % 12 + 1;
 	int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d > last ? last : d);
+	snprintf(out, DAY_TEXT_MAX, "%04d-%02d-%02d", y, m, d > last ? last : d);
 }
 
-static void today(int64_t now, const char *tz, char out[11])
+static void today(int64_t now, const char *tz, char out[DAY_TEXT_MAX])
 {
 	char local[64];
 	clock_local(now, tz, local, sizeof(local));
-	snprintf(out, 11, "%.10s", local);
+	snprintf(out, DAY_TEXT_MAX, "%.10s", local);
 }
 
 /* Whether an organisation called ORG_NAME, or the address EMAIL, may
@@ -70,7 +72,7 @@ static enum err may_apply(struct app_call *c, const char *org_name, const char *
 	if (rc != SQLITE_ROW)
 		return ERR_INTERNAL;
 	if (rejected_at) {
-		char may[11], now[11];
+		char may[DAY_TEXT_MAX], now[DAY_TEXT_MAX];
 		months_later(rejected_at, c->cfg->default_tz, c->cfg->reapply_lock_months, may);
 		today(c->now, c->cfg->default_tz, now);
 		if (strcmp(now, may) < 0) {
