@@ -618,6 +618,25 @@ test('the server closes ended windows by itself', async () => {
   assert.equal(sql(srv, "SELECT next_at - last_at FROM periodic_tasks WHERE name = 'membership.close_windows'"), '60');
 });
 
+test('the secretariat pages through every application; the public form is limited per client address', async () => {
+  const seen = [];
+  let cursor = '';
+  for (let pages = 0; pages < 20; pages++) {
+    const r = await api('GET', `/api/v1/applications?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { as: 'sec@example.jp' });
+    assert.equal(r.status, 200, r.text);
+    seen.push(...r.json.items.map((a) => a.id));
+    if (!r.json.next_cursor) break;
+    cursor = r.json.next_cursor;
+  }
+  assert.deepEqual(seen, sql(srv, 'SELECT id FROM applications ORDER BY id').split('\n').map(Number));
+
+  sql(srv, 'DELETE FROM auth_throttle');
+  for (let i = 0; i < 10; i++)
+    assert.equal((await api('POST', '/api/v1/applications', { body: form(`Busy Org ${i}`, `busy${i}@busy.example.jp`) })).status, 202);
+  await refused('POST', '/api/v1/applications', { body: form('Busy Org 10', 'busy10@busy.example.jp') },
+    { status: 429, code: 'rate_limited' });
+});
+
 test('bad requests on the command line', () => {
   const r = shisa(['membership', 'close-windows', 'extra']);
   assert.equal(r.status, 2);
