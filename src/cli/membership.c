@@ -7,7 +7,6 @@
 #include "cli/cli.h"
 
 static int membership_cmd(int argc, char **argv);
-
 extern const struct cli_cmd cli_membership_close_windows;
 
 /* The subcommands, each a struct cli_cmd of its own ("membership NAME"). */

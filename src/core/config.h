@@ -25,6 +25,10 @@ struct config {
 	bool metrics_public;       /* serve /metrics to any address, not only loopback */
 	int session_idle_s;
 	int session_absolute_s;
+	int sponsors_required;     /* member teams that must sponsor an application */
+	int community_window_days; /* how long member teams may support or object to an application */
+	int reapply_lock_months;   /* a rejected organisation may apply again after this many months */
+	int application_verify_hours; /* the application form's verification link works this long */
 	char smtp_host[128];
 	int smtp_port;
 	bool smtp_starttls;
@@ -38,10 +42,6 @@ struct config {
 	int reminder_max;          /* at most this many reminders per due record; 0: none */
 	char bounce_address[254];  /* envelope sender of outgoing mail (where DSNs go); "" = mail_from */
 	int securitytxt_expires_days; /* a team's security.txt expires this many days after it is made */
-	int sponsors_required;     /* member teams that must sponsor an application */
-	int community_window_days; /* how long member teams may support or object to an application */
-	int reapply_lock_months;   /* a rejected organisation may apply again after this many months */
-	int application_verify_hours; /* the application form's verification link works this long */
 	char instance_name[128];
 	char log_level[8];
 };

@@ -6,8 +6,8 @@
 #include "auth/auth_http.h"
 #include "directory/directory_http.h"
 #include "directory/snapshot_http.h"
-#include "http/router.h"
 #include "membership/application_http.h"
+#include "http/router.h"
 #include "web/site.h"
 
 const struct route *const route_tables[] = {
@@ -25,11 +25,11 @@ const struct route *const route_tables[] = {
 	directory_page_routes,
 	lookup_routes,
 	lookup_batch_routes,
+	application_api_routes,
+	membership_rules_routes,
 	key_routes,
 	stale_routes,
 	snapshot_routes,
 	import_routes,
-	application_api_routes,
-	membership_rules_routes,
 	NULL,
 };

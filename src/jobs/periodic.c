@@ -39,8 +39,8 @@ static int close_windows_task(struct db *db, const struct config *cfg, int64_t n
 }
 
 static const struct periodic_task tasks[] = {
-	{"directory.remind", 86400, remind_task},
 	{"membership.close_windows", 60, close_windows_task},
+	{"directory.remind", 86400, remind_task},
 };
 
 /* Take TASK when it is due: 1 taken, 0 not due (or another runner took
