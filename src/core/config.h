@@ -31,8 +31,8 @@ struct config {
 	char smtp_user[128];
 	char smtp_password[128];
 	char mail_from[254];
-	int jobs_retry_base_s;
-	int confirm_months;        /* teams re-confirm their directory record this often */      /* first retry delay; doubles each attempt */
+	int jobs_retry_base_s;     /* first retry delay; doubles each attempt */
+	int confirm_months;        /* teams re-confirm their directory record this often */
 	int reminder_lead_days;    /* the first confirmation reminder this many days before a record is due */
 	int reminder_repeat_days;  /* then again this often while it stays unconfirmed */
 	int reminder_max;          /* at most this many reminders per due record; 0: none */
