@@ -167,9 +167,15 @@ static void refused_changes_write_nothing(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM orgs WHERE status != 'active' AND id != 7"), 0);
 	assert_int_equal(count(db, "SELECT count(*) FROM org_status_history"), history);
 	assert_int_equal(count(db, "SELECT count(*) FROM jobs"), jobs);
-	/* An observer without a team changes like a member. */
+	/* An observer without a team changes like a member; a team made for
+	 * it afterwards starts as hidden as the rest of it. */
 	assert_int_equal(change(db, 8, "suspended", T0), ORG_STATUS_OK);
 	assert_int_equal(count(db, "SELECT count(*) FROM orgs WHERE id = 8 AND status = 'suspended'"), 1);
+	int64_t id;
+	assert_int_equal(team_create(db, 8, "watchers", "Watchers", T0, &id), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM teams WHERE slug = 'watchers' AND state = 'suspended'"), 1);
+	assert_int_equal(team_create(db, 0, "orphans", "Orphans", T0, &id), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM teams WHERE slug = 'orphans' AND state = 'active'"), 1);
 }
 
 struct heard {
