@@ -11,11 +11,11 @@
 #include "accounts/org_status_http.h"
 #include "accounts/org_status_ops.h"
 #include "core/clock.h"
+#include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
 
 #define HISTORY_SHOWN 200     /* changes listed on the page; the API pages through all */
-#define SLUG_MAX 65
 
 static json_t *local_time(struct ctx *c, int64_t t)
 {
@@ -101,7 +101,7 @@ static void org_render(struct ctx *c, int status, const struct org *o)
 	snprintf(url, sizeof(url), "/admin/users?org_id=%lld", (long long)o->id);
 	json_object_set_new(d, "users_url", json_string(url));
 	json_object_set_new(d, "users", json_integer(org_user_count(c->db, o->id)));
-	char slug[SLUG_MAX];
+	char slug[TEAM_SLUG_MAX + 1];
 	if (org_status_team(c->db, o->id, slug, sizeof(slug)) == 1) {
 		snprintf(url, sizeof(url), "/directory/%s", slug);
 		json_object_set_new(d, "team_url", json_string(url));
