@@ -249,6 +249,18 @@ static void team_page(struct ctx *c)
 	                      "confirmed", form_get(&c->query, "confirmed") != NULL, "saved",
 	                      can_confirm && form_get(&c->query, "saved") != NULL);
 	json_object_set_new(d, "bounce_notice", json_boolean(bounced > 0));
+	/* Besides the secretariat nobody reaches a suspended or withdrawn
+	 * team's page (team_listed; its own users cannot sign in): say so. */
+	if (strcmp(t.state, "active") != 0) {
+		char key[48];
+		snprintf(key, sizeof(key), "org_status.name.%s", t.state);
+		const char *vars[] = {"status", ctx_t(c, key), NULL};
+		struct buf note;
+		buf_init(&note, 4096);
+		if (i18n_fill(&note, ctx_t(c, "org_status.team_hidden"), vars) == 0 && note.data)
+			json_object_set_new(d, "hidden_notice", json_string(note.data));
+		buf_release(&note);
+	}
 	if (can_confirm)
 		json_object_set_new(d, "securitytxt", securitytxt_publish_steps(v));
 	http_page(c, 200, "team.html", d);

@@ -355,11 +355,11 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 	c->route_index = ri;
 	c->is_api = c->is_api || (c->route->flags & ROUTE_API);
 
-	const char *user_lang = NULL;
-	enum err ae = authn_resolve(c, &user_lang);
+	const char *user_lang = NULL, *refusal = NULL;
+	enum err ae = authn_resolve(c, &user_lang, &refusal);
 	choose_language(c, user_lang);
 	if (ae != ERR_OK) {
-		http_error(c, ae, NULL);
+		http_error(c, ae, refusal);
 		return 0;
 	}
 
