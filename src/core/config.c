@@ -35,6 +35,7 @@ void config_defaults(struct config *c)
 	c->reminder_repeat_days = 14;
 	c->reminder_max = 4;
 	c->securitytxt_expires_days = 364;
+	c->withdrawn_retention_days = 365;
 	snprintf(c->instance_name, sizeof(c->instance_name), "shisa");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }
@@ -91,6 +92,7 @@ static const struct setting settings[] = {
 	S("bounce_address", bounce_address),
 	/* RFC 9116 recommends less than a year. */
 	I("securitytxt_expires_days", securitytxt_expires_days, 1, 364),
+	I("withdrawn_retention_days", withdrawn_retention_days, 0, 36500),
 	S("instance_name", instance_name),
 	S("log_level", log_level),
 };

@@ -35,13 +35,14 @@ struct config {
 	char smtp_user[128];
 	char smtp_password[128];
 	char mail_from[254];
-	int jobs_retry_base_s;
-	int confirm_months;        /* teams re-confirm their directory record this often */      /* first retry delay; doubles each attempt */
+	int jobs_retry_base_s;     /* first retry delay; doubles each attempt */
+	int confirm_months;        /* teams re-confirm their directory record this often */
 	int reminder_lead_days;    /* the first confirmation reminder this many days before a record is due */
 	int reminder_repeat_days;  /* then again this often while it stays unconfirmed */
 	int reminder_max;          /* at most this many reminders per due record; 0: none */
 	char bounce_address[254];  /* envelope sender of outgoing mail (where DSNs go); "" = mail_from */
 	int securitytxt_expires_days; /* a team's security.txt expires this many days after it is made */
+	int withdrawn_retention_days; /* a withdrawn organisation's people, contacts and users are erased after this */
 	char instance_name[128];
 	char log_level[8];
 };

@@ -2,6 +2,8 @@
 #include "accounts/account_http.h"
 #include "accounts/admin_api.h"
 #include "accounts/admin_http.h"
+#include "accounts/org_status_api.h"
+#include "accounts/org_status_http.h"
 #include "audit/audit_http.h"
 #include "auth/auth_http.h"
 #include "directory/directory_http.h"
@@ -31,5 +33,7 @@ const struct route *const route_tables[] = {
 	stale_routes,
 	snapshot_routes,
 	import_routes,
+	org_status_routes,
+	org_status_api_routes,
 	NULL,
 };
