@@ -15,11 +15,11 @@
 #include "membership/application_request.h"
 #include "membership/application_store.h"
 
+#define DAY_TEXT_MAX 32   /* "2026-11-25", with room for any int the compiler imagines */
+
 /* The day (YYYY-MM-DD) MONTHS calendar months after the day T is in
  * time zone TZ, the day of the month kept where the month has it (else
  * its last day). */
-#define DAY_TEXT_MAX 32   /* "2026-11-25", with room for any int the compiler imagines */
-
 static void months_later(int64_t t, const char *tz, int months, char out[DAY_TEXT_MAX])
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
