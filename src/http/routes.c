@@ -8,6 +8,7 @@
 #include "directory/snapshot_http.h"
 #include "http/router.h"
 #include "membership/application_http.h"
+#include "membership/application_pages.h"
 #include "web/site.h"
 
 const struct route *const route_tables[] = {
@@ -31,5 +32,9 @@ const struct route *const route_tables[] = {
 	import_routes,
 	application_api_routes,
 	membership_rules_routes,
+	apply_page_routes,
+	application_list_page_routes,
+	application_page_routes,
+	membership_rules_page_routes,
 	NULL,
 };
