@@ -410,13 +410,20 @@ void app_page_show(struct ctx *c, int64_t id, int status, const char *problem, c
 	if (rc == 0 && view == APP_VIEW_APPLICANT)
 		rc = app_page_draft_values(c->db, &a, values);
 	if (rc == 0 && posted) {
-		/* A refused draft comes back as typed, rows and sponsors included. */
-		const char *key;
-		json_t *x;
-		void *tmp;
-		json_object_foreach_safe(values, tmp, key, x)
-			if (posted->draft && (!strncmp(key, "team.", 5) || !strncmp(key, "sponsors[", 9)))
-				json_object_del(values, key);
+		/* A refused form comes back as typed: the rows of a list that was
+		 * sent (contacts, sponsors) are the sent ones, not the stored ones. */
+		static const char *const lists[] = {"team.contacts[", "sponsors["};
+		for (size_t k = 0; k < 2; k++) {
+			const char *key;
+			json_t *x;
+			void *tmp;
+			bool sent = false;
+			json_object_foreach(posted->values, key, x)
+				sent = sent || !strncmp(key, lists[k], strlen(lists[k]));
+			json_object_foreach_safe(values, tmp, key, x)
+				if (sent && !strncmp(key, lists[k], strlen(lists[k])))
+					json_object_del(values, key);
+		}
 		json_object_update(values, posted->values);
 	}
 	struct app_form_view v;

@@ -42,7 +42,7 @@ static void finish(struct ctx *c, struct app_http *h, enum err e, int64_t id, co
 		app_http_fail(h, e);
 		return;
 	}
-	struct app_page_posted typed = {posted_values(c), false, NULL, NULL, 0};
+	struct app_page_posted typed = {posted_values(c), NULL, NULL, 0};
 	app_page_show(c, id, err_info(e)->status, h->refusal, posted ? posted : &typed);
 	json_decref(typed.values);
 }
@@ -111,7 +111,7 @@ static void draft_post(struct ctx *c)
 	app_http_begin(c, &h);
 	enum err e = application_update(&h.call, id, &u);
 	json_t *values = posted_values(c);
-	struct app_page_posted posted = {values, true, &tf, slots, n};
+	struct app_page_posted posted = {values, &tf, slots, n};
 	finish(c, &h, e, id, "saved", &posted);
 	json_decref(values);
 	team_form_release(&tf);
@@ -128,7 +128,7 @@ static void sponsors_post(struct ctx *c)
 	struct app_http h;
 	app_http_begin(c, &h);
 	json_t *values = posted_values(c);
-	struct app_page_posted posted = {values, false, NULL, slots, n};
+	struct app_page_posted posted = {values, NULL, slots, n};
 	if (!input_ok(c)) {
 		app_page_show(c, id, 422, NULL, &posted);
 	} else {
@@ -144,7 +144,7 @@ static void accept_rules_post(struct ctx *c)
 	if (!form_get(&c->form, "accept")) {
 		ctx_field_error(c, "accept", "app.page.accept_required");
 		json_t *values = posted_values(c);
-		struct app_page_posted posted = {values, false, NULL, NULL, 0};
+		struct app_page_posted posted = {values, NULL, NULL, 0};
 		app_page_show(c, id, 422, NULL, &posted);
 		json_decref(values);
 		return;

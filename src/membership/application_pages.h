@@ -9,6 +9,7 @@
 #ifndef SHISA_APPLICATION_PAGES_H
 #define SHISA_APPLICATION_PAGES_H
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "directory/team_form.h"
 #include "http/router.h"
@@ -16,7 +17,6 @@
 /* What a refused form on the application page sent, to show again. */
 struct app_page_posted {
 	json_t *values;                /* {name: text} as typed */
-	bool draft;                    /* the draft form: VALUES replace the stored draft's */
 	const struct team_form *tf;    /* its team fields, to place their problems (or NULL) */
 	const int *sponsor_slots;      /* the form slot of each sponsor sent (or NULL) */
 	size_t nslots;
