@@ -16,9 +16,9 @@ extern const struct cli_cmd cli_membership;
 const struct cli_cmd *const cli_commands[] = {
 	&cli_serve, &cli_migrate, &cli_setup_link, &cli_admin, &cli_user, &cli_backup, &cli_restore, &cli_audit, &cli_directory,
 	&cli_mail,
-	&cli_membership,
 	&cli_lookup, &cli_version,
 	&cli_dev,
+	&cli_membership,
 	NULL,
 };
 

@@ -7,17 +7,18 @@
 #include "cli/cli.h"
 
 static int membership_cmd(int argc, char **argv);
-
+extern const struct cli_cmd cli_membership_purge;
 extern const struct cli_cmd cli_membership_close_windows;
 
 /* The subcommands, each a struct cli_cmd of its own ("membership NAME"). */
 static const struct cli_cmd *const membership_subcommands[] = {
+	&cli_membership_purge,
 	&cli_membership_close_windows,
 	NULL,
 };
 
 const struct cli_cmd cli_membership = {
-	"membership", "applications and member organisations",
+	"membership", "applications and member organisations: close ended windows, erase withdrawn ones' data",
 	NULL,   /* built from the subcommands by membership_cmd */
 	membership_cmd,
 };

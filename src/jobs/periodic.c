@@ -1,5 +1,6 @@
 /* Periodic tasks of the job runner; see periodic.h. */
 #include <stdio.h>
+#include "accounts/org_purge.h"
 #include "core/log.h"
 #include "directory/remind.h"
 #include "jobs/periodic.h"
@@ -39,8 +40,9 @@ static int close_windows_task(struct db *db, const struct config *cfg, int64_t n
 }
 
 static const struct periodic_task tasks[] = {
-	{"directory.remind", 86400, remind_task},
 	{"membership.close_windows", 60, close_windows_task},
+	{"directory.remind", 86400, remind_task},
+	{"membership.purge", 86400, org_purge_task},
 };
 
 /* Take TASK when it is due: 1 taken, 0 not due (or another runner took

@@ -59,11 +59,13 @@ static enum err approve_in(struct app_call *c, void *arg)
 	char link[600];
 	snprintf(link, sizeof(link), "%s/directory/%s", c->cfg->base_url, a.team_slug);
 	const char *vars[] = {"team_link", link, NULL};
+	/* A member first, so that its team is made in the member's state. */
+	if (make_member(c->db, &a, c->now) < 0)
+		goto out;
 	int made = team_create_with(c->db, a.org_id, a.team_slug, &ch, c->now, &a.team_id);
 	if (made == 0)
 		e = app_refuse(c, ERR_CONFLICT, "app.team_exists", NULL);
-	if (made <= 0 || make_member(c->db, &a, c->now) < 0 ||
-	    (e = app_move(c, &a, APP_EV_APPROVE, APP_BY_SECRETARIAT, "")) != ERR_OK)
+	if (made <= 0 || (e = app_move(c, &a, APP_EV_APPROVE, APP_BY_SECRETARIAT, "")) != ERR_OK)
 		goto out;
 	if (app_mail_applicant(c, &a, "approved", vars) < 0 || app_mail_members_later(c, &a, "new_member", vars) < 0)
 		e = ERR_INTERNAL;

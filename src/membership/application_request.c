@@ -15,11 +15,11 @@
 #include "membership/application_request.h"
 #include "membership/application_store.h"
 
+#define DAY_TEXT_MAX 32   /* "2026-11-25", with room for any int the compiler imagines */
+
 /* The day (YYYY-MM-DD) MONTHS calendar months after the day T is in
  * time zone TZ, the day of the month kept where the month has it (else
  * its last day). */
-#define DAY_TEXT_MAX 32   /* "2026-11-25", with room for any int the compiler imagines */
-
 static void months_later(int64_t t, const char *tz, int months, char out[DAY_TEXT_MAX])
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -39,6 +39,20 @@ static void today(int64_t now, const char *tz, char out[DAY_TEXT_MAX])
 	char local[64];
 	clock_local(now, tz, local, sizeof(local));
 	snprintf(out, DAY_TEXT_MAX, "%.10s", local);
+}
+
+/* Whether organisation ID has withdrawn from the association: 1, 0, -1. */
+static int org_withdrawn(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT status = 'withdrawn' FROM orgs WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? yes : -1;
 }
 
 /* Whether an organisation called ORG_NAME, or the address EMAIL, may
@@ -84,8 +98,12 @@ static enum err may_apply(struct app_call *c, const char *org_name, const char *
 	int found = org_find(c->db, org_name, &o);
 	if (found < 0)
 		return ERR_INTERNAL;
-	if (found && strcmp(o.kind, "applicant") != 0)
-		return app_refuse(c, ERR_CONFLICT, "app.org_exists", NULL);
+	if (found && strcmp(o.kind, "applicant") != 0) {
+		int withdrawn = org_withdrawn(c->db, o.id);
+		if (withdrawn < 0)
+			return ERR_INTERNAL;
+		return app_refuse(c, ERR_CONFLICT, withdrawn ? "app.org_withdrawn" : "app.org_exists", NULL);
+	}
 	if (found)
 		*reuse_org = o.id;
 	struct user u;

@@ -482,6 +482,8 @@ test('duplicate applications and re-application inside the lock period are refus
     { status: 409, message: /already registered/ });
   await refused('POST', '/api/v1/applications', { body: form('Fresh Org', 'admin@gamma.example.jp') },
     { status: 409, message: /another organisation/ });
+  await refused('POST', '/api/v1/applications', { body: form('Epsilon KK', 'new@epsilon.example.jp') },
+    { status: 409, message: /has withdrawn from the association/ });
   const rej = await api('POST', `/api/v1/applications/${secondId}/reject`, { as: 'sec@example.jp', body: { reason: 'Not a CSIRT yet.' } });
   assert.equal(rej.status, 200, rej.text);
   assert.equal(rej.json.decision_reason, 'Not a CSIRT yet.');

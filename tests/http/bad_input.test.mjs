@@ -334,6 +334,10 @@ checkJsonRoute('PATCH', '/api/v1/me', { headers: bearer, validBody: '{"lang":"xx
 checkJsonRoute('POST', '/api/v1/me/tokens', { headers: bearer, validBody: '{"scope":"all"}' });
 checkJsonRoute('POST', '/api/v1/users', { headers: bearer, validBody: '{"email":"not an address"}' });
 checkJsonRoute('POST', '/api/v1/orgs', { headers: bearer, validBody: '{"kind":"club"}' });
+// A status change: the organisation (here the secretariat's own, which
+// has none) is only looked at once the body is a valid change.
+checkJsonRoute('POST', '/api/v1/orgs/1/status', { headers: bearer, validBody: '{"status":"gone","reason":"x"}' });
+checkJsonRoute('POST', '/api/v1/orgs/1/status-history', { headers: bearer, expect: [405], why: 'GET-only route' });
 checkJsonRoute('POST', '/api/v1/teams', { headers: bearer, validBody: '{"slug":"Not A Slug"}' });
 checkJsonRoute('PATCH', '/api/v1/teams/team-x', { headers: bearer, validBody: '{"country":"XX"}' });
 // The directory import takes whole files: Trusted Introducer's JSON, and
