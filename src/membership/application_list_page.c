@@ -14,19 +14,6 @@
 
 #define PAGE_ROWS 50
 
-static const char *str_of(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-static const char *state_label(struct ctx *c, const char *state)
-{
-	char key[64];
-	snprintf(key, sizeof(key), "app.state.%s", state);
-	return i18n_has(key) ? ctx_t(c, key) : state;
-}
-
 /* The rows of ITEMS (application_list's summaries) for the table. */
 static json_t *rows_view(struct ctx *c, json_t *items)
 {
@@ -35,15 +22,17 @@ static json_t *rows_view(struct ctx *c, json_t *items)
 	json_t *x;
 	json_array_foreach(items, i, x) {
 		json_t *org = json_object_get(x, "org"), *team = json_object_get(x, "team_name");
-		const char *org_name = c->lang == LANG_JA && *str_of(org, "name_ja") ? str_of(org, "name_ja")
-		                                                                     : str_of(org, "name");
-		const char *team_name = c->lang == LANG_JA && *str_of(team, "ja") ? str_of(team, "ja") : str_of(team, "en");
+		bool ja = c->lang == LANG_JA;
+		const char *org_name = ja && *app_json_text(org, "name_ja") ? app_json_text(org, "name_ja")
+		                                                            : app_json_text(org, "name");
+		const char *team_name = ja && *app_json_text(team, "ja") ? app_json_text(team, "ja")
+		                                                         : app_json_text(team, "en");
 		json_array_append_new(rows, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "id",
 		                                      json_integer_value(json_object_get(x, "id")), "org", org_name, "team",
-		                                      team_name, "state", str_of(x, "state"), "state_label",
-		                                      state_label(c, str_of(x, "state")), "submitted",
-		                                      app_page_when(c, str_of(x, "submitted_at")), "window_ends",
-		                                      app_page_when(c, str_of(x, "window_ends_at"))));
+		                                      team_name, "state", app_json_text(x, "state"), "state_label",
+		                                      app_page_label(c, "app.state.", app_json_text(x, "state")), "submitted",
+		                                      app_page_when(c, app_json_text(x, "submitted_at")), "window_ends",
+		                                      app_page_when(c, app_json_text(x, "window_ends_at"))));
 	}
 	return rows;
 }
@@ -71,8 +60,8 @@ static void list_page(struct ctx *c)
 	                      state && input_ok(c) ? state : "", "paged", cursor > 0);
 	if (n > PAGE_ROWS) {
 		json_array_remove(items, PAGE_ROWS);
-		json_object_set_new(d, "next_cursor",
-		                    json_integer(json_integer_value(json_object_get(json_array_get(items, PAGE_ROWS - 1), "id"))));
+		json_t *last_shown = json_array_get(items, PAGE_ROWS - 1);
+		json_object_set_new(d, "next_cursor", json_integer(json_integer_value(json_object_get(last_shown, "id"))));
 	}
 	json_object_set_new(d, "rows", rows_view(c, items));
 	json_decref(items);
@@ -85,8 +74,9 @@ static void list_page(struct ctx *c)
 		                                        "sel", !state));
 		for (int k = APP_DRAFT; k < APP_STATE__COUNT; k++) {
 			const char *name = app_state_name((enum app_state)k);
-			json_array_append_new(states, json_pack("{s:s,s:s,s:b}", "value", name, "label", state_label(c, name),
-			                                        "sel", state && !strcmp(state, name)));
+			json_array_append_new(states, json_pack("{s:s,s:s,s:b}", "value", name, "label",
+			                                        app_page_label(c, "app.state.", name), "sel",
+			                                        state && !strcmp(state, name)));
 		}
 		json_object_set_new(d, "states", states);
 	}

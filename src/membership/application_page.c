@@ -20,30 +20,16 @@
 #include "membership/application_sponsors.h"
 #include "membership/application_view.h"
 
-static const char *str_of(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 /* An {en, ja} pair in the reader's language, else the other one. */
 static const char *in_lang(struct ctx *c, json_t *pair)
 {
-	const char *mine = str_of(pair, lang_code(c->lang));
-	return *mine ? mine : str_of(pair, c->lang == LANG_JA ? "en" : "ja");
-}
-
-/* The label of choice VALUE of a field, PREFIX + value when known. */
-static const char *choice_label(struct ctx *c, const char *prefix, const char *value)
-{
-	char key[96];
-	snprintf(key, sizeof(key), "%s%s", prefix, value);
-	return i18n_has(key) ? ctx_t(c, key) : value;
+	const char *mine = app_json_text(pair, lang_code(c->lang));
+	return *mine ? mine : app_json_text(pair, c->lang == LANG_JA ? "en" : "ja");
 }
 
 static const char *state_label(struct ctx *c, const char *state)
 {
-	return choice_label(c, "app.state.", state);
+	return app_page_label(c, "app.state.", state);
 }
 
 /* ---- the draft of the record, to read ---- */
@@ -88,7 +74,7 @@ static json_t *record_view(struct ctx *c, json_t *team)
 		} else if (json_is_string(v)) {
 			text = json_string_value(v);
 			if (*text && record_facts[i].choice_prefix)
-				text = choice_label(c, record_facts[i].choice_prefix, text);
+				text = app_page_label(c, record_facts[i].choice_prefix, text);
 		}
 		if (*text)
 			json_array_append_new(facts, json_pack("{s:s,s:s}", "label", ctx_t(c, record_facts[i].label_key), "value",
@@ -98,16 +84,16 @@ static json_t *record_view(struct ctx *c, json_t *team)
 	json_t *x;
 	json_array_foreach(json_object_get(team, "contacts"), i, x)
 		json_array_append_new(contacts, json_pack("{s:s,s:s,s:s,s:s}", "label",
-		                                          choice_label(c, "dir.contact.", str_of(x, "kind")), "value",
-		                                          str_of(x, "value"), "hours", str_of(x, "hours"), "note",
-		                                          str_of(x, "note")));
+		                                          app_page_label(c, "dir.contact.", app_json_text(x, "kind")), "value",
+		                                          app_json_text(x, "value"), "hours", app_json_text(x, "hours"), "note",
+		                                          app_json_text(x, "note")));
 	json_array_foreach(json_object_get(team, "people"), i, x)
-		json_array_append_new(people, json_pack("{s:s,s:s,s:s,s:s}", "name", str_of(x, "name"), "label",
-		                                        choice_label(c, "dir.role.", str_of(x, "role")), "email",
-		                                        str_of(x, "email"), "phone", str_of(x, "phone")));
+		json_array_append_new(people, json_pack("{s:s,s:s,s:s,s:s}", "name", app_json_text(x, "name"), "label",
+		                                        app_page_label(c, "dir.role.", app_json_text(x, "role")), "email",
+		                                        app_json_text(x, "email"), "phone", app_json_text(x, "phone")));
 	const char *section;
 	json_object_foreach(json_object_get(team, "texts"), section, x)
-		json_array_append_new(texts, json_pack("{s:s,s:s}", "label", choice_label(c, "dir.text.", section), "text",
+		json_array_append_new(texts, json_pack("{s:s,s:s}", "label", app_page_label(c, "dir.text.", section), "text",
 		                                       in_lang(c, x)));
 	return json_pack("{s:o,s:o,s:o,s:o}", "facts", facts, "contacts", contacts, "people", people, "texts", texts);
 }
@@ -120,14 +106,13 @@ static json_t *sponsors_view(struct ctx *c, json_t *o)
 	size_t i;
 	json_t *s;
 	json_array_foreach(json_object_get(o, "sponsors"), i, s) {
-		json_t *statement = json_object_get(s, "statement");
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "name",
-		                                     in_lang(c, json_object_get(s, "name")), "slug", str_of(s, "team"),
-		                                     "state_label", choice_label(c, "app.sponsor_state.", str_of(s, "state")),
-		                                     "asked", app_page_when(c, str_of(s, "asked_at")), "answered",
-		                                     app_page_when(c, str_of(s, "answered_at")), "declined",
-		                                     !strcmp(str_of(s, "state"), "declined"), "statement",
-		                                     json_is_string(statement) ? json_string_value(statement) : ""));
+		const char *state = app_json_text(s, "state");
+		json_t *x = json_pack("{s:s,s:s,s:s,s:b,s:s}", "name", in_lang(c, json_object_get(s, "name")), "slug",
+		                      app_json_text(s, "team"), "state_label", app_page_label(c, "app.sponsor_state.", state),
+		                      "declined", !strcmp(state, "declined"), "statement", app_json_text(s, "statement"));
+		json_object_set_new(x, "asked", json_string(app_page_when(c, app_json_text(s, "asked_at"))));
+		json_object_set_new(x, "answered", json_string(app_page_when(c, app_json_text(s, "answered_at"))));
+		json_array_append_new(out, x);
 	}
 	return out;
 }
@@ -137,12 +122,15 @@ static json_t *opinions_view(struct ctx *c, json_t *o)
 	json_t *out = json_array();
 	size_t i;
 	json_t *x;
-	json_array_foreach(json_object_get(o, "opinions"), i, x)
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "org", str_of(x, "org"), "team",
-		                                     str_of(x, "team"), "by", str_of(x, "by"), "stance_label",
-		                                     choice_label(c, "app.stance.", str_of(x, "stance")), "object",
-		                                     !strcmp(str_of(x, "stance"), "object"), "reason", str_of(x, "reason"),
-		                                     "at", app_page_when(c, str_of(x, "at"))));
+	json_array_foreach(json_object_get(o, "opinions"), i, x) {
+		const char *stance = app_json_text(x, "stance");
+		json_t *y = json_pack("{s:s,s:s,s:s,s:s,s:b}", "org", app_json_text(x, "org"), "team", app_json_text(x, "team"),
+		                      "by", app_json_text(x, "by"), "stance_label", app_page_label(c, "app.stance.", stance),
+		                      "object", !strcmp(stance, "object"));
+		json_object_set_new(y, "reason", json_string(app_json_text(x, "reason")));
+		json_object_set_new(y, "at", json_string(app_page_when(c, app_json_text(x, "at"))));
+		json_array_append_new(out, y);
+	}
 	return out;
 }
 
@@ -153,14 +141,14 @@ static json_t *history_view(struct ctx *c, json_t *history)
 	json_t *x;
 	json_array_foreach(history, i, x) {
 		json_t *actor = json_object_get(x, "actor");
-		const char *by = json_is_object(actor) ? str_of(actor, "name")
-		                                       : choice_label(c, "app.party.", str_of(x, "by"));
+		const char *by = json_is_object(actor) ? app_json_text(actor, "name")
+		                                       : app_page_label(c, "app.party.", app_json_text(x, "by"));
 		/* "Submitted", "Approved": an event that names its state needs no arrow to it. */
-		const char *event = choice_label(c, "app.event.", str_of(x, "event"));
-		const char *to = state_label(c, str_of(x, "to"));
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s}", "at", app_page_when(c, str_of(x, "at")),
+		const char *event = app_page_label(c, "app.event.", app_json_text(x, "event"));
+		const char *to = state_label(c, app_json_text(x, "to"));
+		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s}", "at", app_page_when(c, app_json_text(x, "at")),
 		                                     "event", event, "to", strcmp(event, to) ? to : "", "by", by, "note",
-		                                     str_of(x, "note")));
+		                                     app_json_text(x, "note")));
 	}
 	return out;
 }
@@ -239,7 +227,7 @@ static int sponsor_part(struct app_form_view *v, const struct application *a, js
 	if (!*state)
 		return 0;
 	bool asked = !strcmp(state, "asked") && a->state == APP_SPONSOR_REVIEW;
-	json_object_set_new(d, "own_sponsor_state", json_string(choice_label(c, "app.sponsor_state.", state)));
+	json_object_set_new(d, "own_sponsor_state", json_string(app_page_label(c, "app.sponsor_state.", state)));
 	if (asked && c->actor.role == ROLE_TEAM_ADMIN) {
 		json_object_set_new(d, "answer_radios", one(radios(v, "answer", ctx_t(c, "app.page.answer"), answers,
 		                                                   "app.answer.", NULL)));
@@ -257,27 +245,27 @@ static int opinion_part(struct app_form_view *v, const struct application *a, js
 	struct ctx *c = v->c;
 	if (a->state != APP_COMMUNITY_WINDOW || (view != APP_VIEW_MEMBER && view != APP_VIEW_SPONSOR))
 		return 0;
-	const char *vars[] = {"ends", app_page_when(c, str_of(o, "window_ends_at")), NULL};
+	const char *vars[] = {"ends", app_page_when(c, app_json_text(o, "window_ends_at")), NULL};
 	bool open = json_is_true(json_object_get(o, "window_open"));
 	json_object_set_new(d, "window_text", json_string(app_page_fill(c, open ? "app.page.window_until"
 	                                                                        : "app.page.window_ended", vars)));
 	json_t *mine = json_object_get(o, "my_opinion");
 	if (json_is_object(mine)) {
-		const char *mv[] = {"stance", choice_label(c, "app.stance.", str_of(mine, "stance")), "at",
-		                    app_page_when(c, str_of(mine, "at")), NULL};
+		const char *mv[] = {"stance", app_page_label(c, "app.stance.", app_json_text(mine, "stance")), "at",
+		                    app_page_when(c, app_json_text(mine, "at")), NULL};
 		json_object_set_new(d, "my_opinion", json_string(app_page_fill(c, "app.page.my_opinion", mv)));
-		json_object_set_new(d, "my_opinion_reason", json_string(str_of(mine, "reason")));
+		json_object_set_new(d, "my_opinion_reason", json_string(app_json_text(mine, "reason")));
 	}
 	int member = c->actor.role == ROLE_TEAM_ADMIN ? app_org_active_member(c->db, c->actor.org_id) : 0;
 	if (member < 0)
 		return -1;
 	if (open && member) {
-		json_object_set_new(d, "opinion_radios", one(radios(v, "stance", ctx_t(c, "app.page.stance"), stances,
-		                                                    "app.stance.", json_is_object(mine) ? str_of(mine, "stance")
-		                                                                                        : NULL)));
+		const char *had = json_is_object(mine) ? app_json_text(mine, "stance") : NULL;
+		json_object_set_new(d, "opinion_radios",
+		                    one(radios(v, "stance", ctx_t(c, "app.page.stance"), stances, "app.stance.", had)));
 		json_t *reason = text_area(v, "reason", "app.page.opinion_reason", "app.page.opinion_reason_hint");
 		if (json_is_object(mine) && !json_object_get(v->values, "reason"))
-			json_object_set_new(reason, "value", json_string(str_of(mine, "reason")));
+			json_object_set_new(reason, "value", json_string(app_json_text(mine, "reason")));
 		json_object_set_new(d, "opinion_reason", one(reason));
 	} else if (open) {
 		json_object_set_new(d, "opinion_by_admins", json_true());
@@ -326,10 +314,10 @@ static json_t *facts_view(struct ctx *c, const struct application *a, json_t *o,
 	} rows[] = {
 		{"app.page.state", state_label(c, app_state_name(a->state))},
 		{"app.page.group", a->org_group},
-		{"app.page.created", app_page_when(c, str_of(o, "created_at"))},
-		{"app.page.submitted", app_page_when(c, str_of(o, "submitted_at"))},
-		{"app.page.window_ends", app_page_when(c, str_of(o, "window_ends_at"))},
-		{"app.page.decided", app_page_when(c, str_of(o, "decided_at"))},
+		{"app.page.created", app_page_when(c, app_json_text(o, "created_at"))},
+		{"app.page.submitted", app_page_when(c, app_json_text(o, "submitted_at"))},
+		{"app.page.window_ends", app_page_when(c, app_json_text(o, "window_ends_at"))},
+		{"app.page.decided", app_page_when(c, app_json_text(o, "decided_at"))},
 		{"dirform.slug", a->team_slug},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -339,7 +327,7 @@ static json_t *facts_view(struct ctx *c, const struct application *a, json_t *o,
 	json_t *contact = json_object_get(o, "contact");
 	if (view == APP_VIEW_SECRETARIAT && json_is_object(contact)) {
 		char who[USER_NAME_MAX + EMAIL_MAX + 8];
-		snprintf(who, sizeof(who), "%s <%s>", str_of(contact, "name"), str_of(contact, "email"));
+		snprintf(who, sizeof(who), "%s <%s>", app_json_text(contact, "name"), app_json_text(contact, "email"));
 		json_array_append_new(facts, json_pack("{s:s,s:s}", "label", ctx_t(c, "app.page.contact"), "value", who));
 	}
 	return facts;
@@ -355,14 +343,14 @@ static void page_data(struct app_form_view *v, const struct application *a, enum
 	char path[48], state_key[64];
 	snprintf(path, sizeof(path), "/applications/%lld", (long long)a->id);
 	snprintf(state_key, sizeof(state_key), "app.page.about.%s", app_state_name(a->state));
-	const char *vars[] = {"ends", app_page_when(c, str_of(o, "window_ends_at")), NULL};
+	const char *vars[] = {"ends", app_page_when(c, app_json_text(o, "window_ends_at")), NULL};
 	json_object_update_new(d, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:o}", "title", name, "other_name", other,
 	                                    "page_path", path, "id", (json_int_t)a->id, "state", app_state_name(a->state),
 	                                    "state_label", state_label(c, app_state_name(a->state)), "state_about",
 	                                    app_page_fill(c, state_key, vars), "done", done_notice(c), "facts",
 	                                    facts_view(c, a, o, view)));
 	json_object_set_new(d, "member_team", json_incref(json_object_get(o, "member_team")));
-	const char *reason = str_of(o, "decision_reason");
+	const char *reason = app_json_text(o, "decision_reason");
 	if (*reason && (a->state == APP_REJECTED || a->state == APP_DRAFT))
 		json_object_set_new(d, "decision", json_pack("{s:s,s:s}", "label",
 		                                             ctx_t(c, a->state == APP_REJECTED ? "app.page.rejected_because"

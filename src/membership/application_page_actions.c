@@ -15,17 +15,6 @@
 #include "membership/application_pages.h"
 #include "membership/application_sponsors.h"
 
-/* Every posted field but the CSRF token, as typed (new reference). */
-static json_t *posted_values(struct ctx *c)
-{
-	json_t *values = json_object();
-	for (size_t i = 0; i < c->form.n; i++)
-		if (strcmp(c->form.fields[i].name, "_csrf") != 0)
-			json_object_set_new(values, c->form.fields[i].name,
-			                    json_stringn(c->form.fields[i].value, c->form.fields[i].value_len));
-	return values;
-}
-
 /* After service E for application ID: back to the page noting DONE, or
  * the page again with the problems (POSTED: the form sent; NULL for
  * every field as typed). */
@@ -42,7 +31,7 @@ static void finish(struct ctx *c, struct app_http *h, enum err e, int64_t id, co
 		app_http_fail(h, e);
 		return;
 	}
-	struct app_page_posted typed = {posted_values(c), NULL, NULL, 0};
+	struct app_page_posted typed = {app_form_posted(c), NULL, NULL, 0};
 	app_page_show(c, id, err_info(e)->status, h->refusal, posted ? posted : &typed);
 	json_decref(typed.values);
 }
@@ -91,8 +80,11 @@ static size_t posted_sponsors(struct ctx *c, const char *slugs[], int slots[], b
 
 static void draft_post(struct ctx *c)
 {
+	static const char *const fields[] = {"org_name_ja", "org_group", "contact_name", "team_slug", NULL};
 	int64_t id = ctx_param_id(c, "id");
 	struct team_form tf;
+	if (!app_form_only(c, fields, true, true))
+		return;
 	if (app_form_read_team(c, &tf) < 0) {
 		team_form_release(&tf);
 		return;
@@ -109,8 +101,10 @@ static void draft_post(struct ctx *c)
 	};
 	struct app_http h;
 	app_http_begin(c, &h);
-	enum err e = application_update(&h.call, id, &u);
-	json_t *values = posted_values(c);
+	bool nothing = !u.org_name_ja && !u.org_group && !u.contact_name && !u.team_slug && !u.team && !u.sponsors_set;
+	enum err e = nothing ? app_refuse(&h.call, ERR_VALIDATION, "err.nothing_to_change", NULL)
+	                     : application_update(&h.call, id, &u);
+	json_t *values = app_form_posted(c);
 	struct app_page_posted posted = {values, &tf, slots, n};
 	finish(c, &h, e, id, "saved", &posted);
 	json_decref(values);
@@ -120,14 +114,17 @@ static void draft_post(struct ctx *c)
 /* In sponsor review: every sponsor that declined replaced, the others kept. */
 static void sponsors_post(struct ctx *c)
 {
+	static const char *const none[] = {NULL};
 	int64_t id = ctx_param_id(c, "id");
+	if (!app_form_only(c, none, false, true))
+		return;
 	const char *slugs[APP_SPONSORS_MAX];
 	int slots[APP_SPONSORS_MAX];
 	bool any;
 	size_t n = posted_sponsors(c, slugs, slots, true, &any);
 	struct app_http h;
 	app_http_begin(c, &h);
-	json_t *values = posted_values(c);
+	json_t *values = app_form_posted(c);
 	struct app_page_posted posted = {values, NULL, slots, n};
 	if (!input_ok(c)) {
 		app_page_show(c, id, 422, NULL, &posted);
@@ -143,7 +140,7 @@ static void accept_rules_post(struct ctx *c)
 	int64_t id = ctx_param_id(c, "id");
 	if (!form_get(&c->form, "accept")) {
 		ctx_field_error(c, "accept", "app.page.accept_required");
-		json_t *values = posted_values(c);
+		json_t *values = app_form_posted(c);
 		struct app_page_posted posted = {values, NULL, NULL, 0};
 		app_page_show(c, id, 422, NULL, &posted);
 		json_decref(values);

@@ -13,12 +13,6 @@
 #include "membership/membership_rules.h"
 #include "membership/sponsor_candidates.h"
 
-static const char *str_of(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 int app_page_draft_values(struct db *db, const struct application *a, json_t *values)
 {
 	json_object_set_new(values, "org_name_ja", json_string(a->org_name_ja));
@@ -79,9 +73,8 @@ static int draft_sponsors(struct app_form_view *v, const struct application *a, 
 	char required[16];
 	snprintf(required, sizeof(required), "%d", a->sponsors_required);
 	const char *vars[] = {"n", required, "group", a->org_group, NULL};
-	json_object_set_new(d, "sponsor_rule", json_string(app_page_fill(c, *a->org_group ? "app.page.sponsor_rule"
-	                                                                                   : "app.page.sponsor_rule_nogroup",
-	                                                                 vars)));
+	const char *rule = *a->org_group ? "app.page.sponsor_rule" : "app.page.sponsor_rule_nogroup";
+	json_object_set_new(d, "sponsor_rule", json_string(app_page_fill(c, rule, vars)));
 	struct candidates cand = {c, json_array()};
 	if (sponsor_candidates_list(c->db, a->org_id, add_candidate, &cand) < 0) {
 		json_decref(cand.list);
@@ -109,7 +102,7 @@ static int rules_part(struct app_form_view *v, json_t *o, json_t *d)
 	json_object_set_new(d, "rules_version", json_string(r.version));
 	membership_rules_free(&r);
 	json_t *rules = json_object_get(o, "rules");
-	const char *at = str_of(rules, "accepted_at");
+	const char *at = app_json_text(rules, "accepted_at");
 	const char *vars[] = {"at", app_page_when(c, at), NULL};
 	bool current = json_is_true(json_object_get(rules, "current"));
 	json_object_set_new(d, "rules_current", json_boolean(current));
@@ -136,7 +129,7 @@ static json_t *checklist(struct ctx *c, const struct application *a, json_t *o)
 	size_t i;
 	json_t *x;
 	json_array_foreach(json_object_get(team, "contacts"), i, x)
-		incident = incident || !strcmp(str_of(x, "kind"), "email_incident");
+		incident = incident || !strcmp(app_json_text(x, "kind"), "email_incident");
 	char named[16], required[16];
 	snprintf(named, sizeof(named), "%zu", json_array_size(json_object_get(o, "sponsors")));
 	snprintf(required, sizeof(required), "%d", a->sponsors_required);
@@ -145,7 +138,7 @@ static json_t *checklist(struct ctx *c, const struct application *a, json_t *o)
 		const char *label;
 		bool done;
 	} items[] = {
-		{ctx_t(c, "app.page.check.name"), *str_of(json_object_get(team, "name"), "en") != '\0'},
+		{ctx_t(c, "app.page.check.name"), *app_json_text(json_object_get(team, "name"), "en") != '\0'},
 		{ctx_t(c, "app.page.check.slug"), *a->team_slug != '\0'},
 		{ctx_t(c, "app.page.check.incident"), incident},
 		{app_page_fill(c, "app.page.check.sponsors", vars),

@@ -13,10 +13,34 @@
 #include "directory/team_input.h"
 #include "http/respond.h"
 #include "membership/application_page_form.h"
+#include "membership/application_sponsors.h"
 
 #define BLANK_ROWS 2                /* empty contact rows to fill in */
 #define TEAM_PREFIX "team."
 #define TEAM_PREFIX_LEN 5
+
+json_t *app_form_posted(struct ctx *c)
+{
+	json_t *values = json_object();
+	for (size_t i = 0; i < c->form.n; i++)
+		if (strcmp(c->form.fields[i].name, "_csrf") != 0)
+			json_object_set_new(values, c->form.fields[i].name,
+			                    json_stringn(c->form.fields[i].value, c->form.fields[i].value_len));
+	return values;
+}
+
+const char *app_json_text(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+const char *app_page_label(struct ctx *c, const char *prefix, const char *value)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "%s%s", prefix, value);
+	return i18n_has(key) ? ctx_t(c, key) : value;
+}
 
 const char *app_page_fill(struct ctx *c, const char *key, const char *const vars[])
 {
@@ -289,7 +313,8 @@ json_t *app_form_contact_rows(struct app_form_view *v)
 		snprintf(n, sizeof(n), "%d", r + 1);
 		const char *vars[] = {"n", n, NULL};
 		bool is_blank = contact_blank(v, r);
-		const char *legend = is_blank ? ctx_t(v->c, "dirform.contact_new") : app_page_fill(v->c, "dirform.contact_n", vars);
+		const char *legend = is_blank ? ctx_t(v->c, "dirform.contact_new")
+		                              : app_page_fill(v->c, "dirform.contact_n", vars);
 		json_t *inputs = json_array();
 		for (size_t k = 0; k < NCONTACT_PARTS; k++) {
 			char name[APP_FORM_NAME_MAX], summary[256];
@@ -339,6 +364,33 @@ void app_form_finish(struct app_form_view *v, json_t *d, const char *title_key)
 static void *pool_alloc(void *owner, size_t n)
 {
 	return h2o_mem_alloc_pool((h2o_mem_pool_t *)owner, n);
+}
+
+/* Whether NAME is "sponsors[K]", K below APP_SPONSORS_MAX, spelt one way. */
+static bool sponsor_slot_name(const char *name)
+{
+	long k = sponsor_index(name);
+	char canonical[32];
+	snprintf(canonical, sizeof(canonical), "sponsors[%ld]", k);
+	return k >= 0 && k < APP_SPONSORS_MAX && !strcmp(name, canonical);
+}
+
+bool app_form_only(struct ctx *c, const char *const names[], bool team, bool sponsors)
+{
+	for (size_t i = 0; i < c->form.n; i++) {
+		const char *name = c->form.fields[i].name;
+		if (team && !strncmp(name, TEAM_PREFIX, TEAM_PREFIX_LEN))
+			continue;
+		bool known = !strcmp(name, "_csrf") || (sponsors && sponsor_slot_name(name));
+		for (size_t k = 0; names[k] && !known; k++)
+			known = !strcmp(name, names[k]);
+		if (known && form_count(&c->form, name) == 1)
+			continue;
+		ctx_field_error(c, name, known ? "dirform.twice_field" : "dirform.unknown_field");
+		http_error(c, ERR_BAD_REQUEST, "apply.crafted");
+		return false;
+	}
+	return true;
 }
 
 int app_form_read_team(struct ctx *c, struct team_form *tf)

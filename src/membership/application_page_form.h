@@ -57,6 +57,12 @@ json_t *app_form_contact_rows(struct app_form_view *v);
  * showed, and release V. */
 void app_form_finish(struct app_form_view *v, json_t *d, const char *title_key);
 
+/* Whether C's form has only the fields NAMES (NULL-terminated), the
+ * CSRF token, "team.X" ones when TEAM (app_form_read_team judges those)
+ * and "sponsors[K]" (K below APP_SPONSORS_MAX) when SPONSORS, none of
+ * them twice. Otherwise the form was crafted: the request is answered
+ * (400, naming the field) and false returned. */
+bool app_form_only(struct ctx *c, const char *const names[], bool team, bool sponsors);
 /* The posted fields named "team.X" of C's form, read as the team edit
  * form's (team_form_read) into TF. Return 0; or -1 after answering: a
  * field the form does not have, or one sent twice (400), or out of memory.
@@ -66,6 +72,15 @@ int app_form_read_team(struct ctx *c, struct team_form *tf);
  * {"team.X": text} added to VALUES. Return 0 or -1. */
 int app_form_record_values(json_t *draft, json_t *values);
 
+/* Every posted field of C's form but the CSRF token, as typed, to show
+ * again (new reference). */
+json_t *app_form_posted(struct ctx *c);
+
+/* The string member KEY of O, or "" (never NULL). */
+const char *app_json_text(json_t *o, const char *key);
+/* The label of VALUE among choices labelled PREFIX + value
+ * ("app.state." "draft"), or VALUE itself when there is none. */
+const char *app_page_label(struct ctx *c, const char *prefix, const char *value);
 /* KEY's text in the reader's language with VARS (key, value, ...,
  * NULL) filled in, in the request's pool. */
 const char *app_page_fill(struct ctx *c, const char *key, const char *const vars[]);

@@ -61,20 +61,13 @@ static void apply_page(struct ctx *c)
 	json_decref(values);
 }
 
-/* Every posted field but the CSRF token, as typed, to show again. */
-static json_t *posted_values(struct ctx *c)
-{
-	json_t *values = json_object();
-	for (size_t i = 0; i < c->form.n; i++)
-		if (strcmp(c->form.fields[i].name, "_csrf") != 0)
-			json_object_set_new(values, c->form.fields[i].name,
-			                    json_stringn(c->form.fields[i].value, c->form.fields[i].value_len));
-	return values;
-}
-
 static void apply_post(struct ctx *c)
 {
+	static const char *const fields[] = {"org_name", "org_name_ja", "org_group", "contact_name", "contact_email", "lang",
+	                                     "team_slug", NULL};
 	struct team_form tf;
+	if (!app_form_only(c, fields, true, false))
+		return;
 	if (app_form_read_team(c, &tf) < 0) {
 		team_form_release(&tf);
 		return;
@@ -98,7 +91,7 @@ static void apply_post(struct ctx *c)
 	} else if (e == ERR_INTERNAL || e == ERR_UNAVAILABLE) {
 		app_http_fail(&h, e);
 	} else {
-		json_t *values = posted_values(c);
+		json_t *values = app_form_posted(c);
 		apply_render(c, err_info(e)->status, values, &tf, h.refusal);
 		json_decref(values);
 	}

@@ -60,7 +60,8 @@ static void rules_render(struct ctx *c, int status, json_t *values)
 	}
 	const char *done = form_get(&c->query, "done");
 	json_t *d = json_pack("{s:s,s:s,s:s,s:o,s:b}", "title", ctx_t(c, "rules.page.title"), "version", r.version,
-	                      "page_path", "/admin/membership/rules", "texts", texts, "saved", done && !strcmp(done, "saved"));
+	                      "page_path", "/admin/membership/rules", "texts", texts, "saved",
+	                      done && !strcmp(done, "saved"));
 	app_form_finish(&v, d, "rules.page.errors_title");
 	membership_rules_free(&r);
 	json_decref(own);

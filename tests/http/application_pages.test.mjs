@@ -261,6 +261,8 @@ test("the draft's bad input: sponsors that are not member teams, all in one grou
     status: 422, errors: { 'f-team-website': /./, 'f-team-contacts-0-value': /./ },
   });
   await refused(path, { 'team.bogus': 'x' }, me, { status: 400, message: /not sent by the application page/ });
+  await refused(path, { 'sponsors[01]': 'beta-csirt' }, me, { status: 400, message: /not sent by the application page/ });
+  await refused(path, {}, me, { status: 422, message: /names no field to change/ });
   await refused(path, { 'sponsors[0]': 'beta-csirt' }, { ...me, csrf: 'z'.repeat(43) }, { status: 403 });
   // Another applicant's draft is not there for them.
   await refused(path, { 'sponsors[0]': 'beta-csirt' }, { as: 'hanako@other.example.jp' }, { status: 404, message: /There is no such application/ });
@@ -360,6 +362,45 @@ test('the secretariat sends back with a reason the applicant reads; the applican
   await refused(`/applications/${mainId}/withdraw`, {}, { as: 'taro@example-sec.jp' }, { status: 409, message: /Cannot withdraw an application in withdrawn/ });
   const done = await get(`/applications/${mainId}`, 'taro@example-sec.jp', 'ja');
   assert.match(mainText(done.text), /取り下げ/);
+});
+
+test('hostile bodies on every form of the pages: a 4xx page, nothing written, the server well', async () => {
+  const routes = [
+    ['/apply', null], ['/apply/verify', null],
+    [`/applications/${otherId}/draft`, 'hanako@other.example.jp'], [`/applications/${otherId}/sponsors`, 'hanako@other.example.jp'],
+    [`/applications/${otherId}/accept-rules`, 'hanako@other.example.jp'], [`/applications/${otherId}/submit`, 'hanako@other.example.jp'],
+    [`/applications/${mainId}/withdraw`, 'taro@example-sec.jp'],
+    [`/applications/${otherId}/sponsor`, 'admin@alpha.example.jp'], [`/applications/${otherId}/opinion`, 'admin@alpha.example.jp'],
+    [`/applications/${otherId}/approve`, 'sec@example.jp'], [`/applications/${otherId}/reject`, 'sec@example.jp'],
+    [`/applications/${otherId}/send-back`, 'sec@example.jp'], ['/admin/membership/rules', 'sec@example.jp'],
+  ];
+  const long = 'x'.repeat(30000);
+  const longFields = ['org_name', 'contact_name', 'team.name.en', 'sponsors[0]', 'statement', 'reason', 'answer', 'stance',
+    'reject_reason', 'send_back_reason', 'withdraw_reason', 'tlp.en', 'token', 'password']
+    .map((f) => `${encodeURIComponent(f)}=${long}`).join('&');
+  const form = 'application/x-www-form-urlencoded';
+  const bodies = [
+    ['a broken %-escape', form, 'org_name=%ZZ&team.name.en=%'],
+    ['bytes that are not UTF-8', form, 'org_name=%FF%FE&statement=%C3'],
+    ['a NUL byte', form, 'org_name=a%00b&statement=a%00b&reason=a%00'],
+    ['JSON instead of a form', 'application/json', '{"org_name":"x"}'],
+    ['a field of the record sent twice', form, 'team.name.en=a&team.name.en=b&sponsors%5B0%5D=alpha-csirt'],
+    ['every text far too long', form, longFields],
+    ['sponsor slots out of range', form, 'sponsors%5B99%5D=alpha-csirt&sponsors%5B-1%5D=beta-csirt&sponsors%5Bx%5D=y'],
+  ];
+  for (const [path, as] of routes) {
+    const jar = await jarOf(as);
+    const csrf = csrfIn((await srv.request('/apply', { jar })).text);
+    for (const [what, type, body] of bodies) {
+      const before = membershipState();
+      const r = await srv.request(`${path}?lang=en`, { method: 'POST', jar, headers: { 'content-type': type }, body: `_csrf=${csrf}&${body}` });
+      assert.ok(r.status >= 400 && r.status < 500, `${what} to ${path}: ${r.status} ${mainText(r.text).slice(0, 300)}`);
+      assert.match(r.headers.get('content-type'), /^text\/html/, `${what} to ${path}`);
+      assert.ok(mainText(r.text).trim().length > 20, `${what} to ${path}: a page that says something`);
+      assert.equal(membershipState(), before, `${what} to ${path} wrote something`);
+    }
+  }
+  assert.equal((await srv.request('/healthz', { jar: null })).status, 200);
 });
 
 test('the rules texts: the secretariat edits all six; a missing one is refused; applicants accept the new version', async () => {
