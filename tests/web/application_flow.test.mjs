@@ -258,6 +258,11 @@ test('the window ends as an operator closes it; the secretariat reads everything
   await sec.getByRole('button', { name: 'Approve' }).click();
   assert.match(await sec.locator('.notice.ok').innerText(), /Approved: the team's record is published/);
   assert.equal(await sec.locator('.page-head .state').innerText(), 'Approved');
+  // The texts applicants accept, from the applications' page.
+  await sec.goto(srv.base + '/applications');
+  await sec.getByRole('link', { name: 'Texts applicants accept' }).click();
+  assert.match(await sec.locator('#f-tlp-en').inputValue(), /TLP:AMBER\+STRICT/);
+  await shot(sec, 'membership-rules-en');
   await sec.close();
   await sink.waitFor(APPLICANT, /承認/);
 });
