@@ -42,7 +42,7 @@ static void notice(struct ctx *c, int status, const char *title_key, const char 
 	http_page(c, status, "notice.html", d);
 }
 
-static void start_session(struct ctx *c, int64_t user_id, bool mfa_pending)
+void auth_start_session(struct ctx *c, int64_t user_id, bool mfa_pending)
 {
 	char token[SECRET_TOKEN_LEN + 1];
 	h2o_iovec_t ua = ctx_header(c, "user-agent");
@@ -183,7 +183,7 @@ static void signin_done(struct ctx *c, void *arg)
 		return;
 	}
 	queue_signin_notice(c, j);
-	start_session(c, j->user_id, j->mfa_enabled);
+	auth_start_session(c, j->user_id, j->mfa_enabled);
 	c->actor.user_id = j->user_id;
 	c->actor.org_id = j->org_id;
 	if (ctx_audit(c, j->mfa_enabled ? "session.password_ok" : "session.sign_in", "user", j->user_id, "") < 0 ||
@@ -427,7 +427,7 @@ static void setup_done(struct ctx *c, void *arg)
 	c->actor.org_id = org_id;
 	if (ctx_audit(c, "setup.completed", "user", user_id, "") < 0)
 		goto internal;
-	start_session(c, user_id, false);
+	auth_start_session(c, user_id, false);
 	if (db_commit(c->db) < 0)
 		goto internal;
 	log_kv(LOG_INFO, "first secretariat account created", "rid", c->rid, NULL);

@@ -9,6 +9,7 @@
 #include "directory/directory_http.h"
 #include "directory/snapshot_http.h"
 #include "membership/application_http.h"
+#include "membership/application_pages.h"
 #include "http/router.h"
 #include "web/site.h"
 
@@ -29,6 +30,10 @@ const struct route *const route_tables[] = {
 	lookup_batch_routes,
 	application_api_routes,
 	membership_rules_routes,
+	apply_page_routes,
+	application_list_page_routes,
+	application_page_routes,
+	membership_rules_page_routes,
 	key_routes,
 	stale_routes,
 	snapshot_routes,

@@ -142,6 +142,8 @@ int web_render_page(struct ctx *c, const char *name, json_t *data, struct buf *o
 	json_object_set_new(data, "user_name", json_string(c->user_name));
 	json_object_set_new(data, "is_secretariat", json_boolean(c->actor.role == ROLE_SECRETARIAT));
 	json_object_set_new(data, "is_team_admin", json_boolean(c->actor.role == ROLE_TEAM_ADMIN));
+	json_object_set_new(data, "may_read_applications",
+	                    json_boolean(policy_allows(&c->actor, ACT_APPLICATIONS_READ, NULL)));
 	json_object_set_new(data, "request_id", json_string(c->rid));
 	lang_switch_url(c, data);
 
