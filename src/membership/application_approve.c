@@ -8,6 +8,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "directory/changed.h"
+#include "directory/team.h"
 #include "membership/application_draft.h"
 #include "membership/application_flow.h"
 #include "membership/application_mail.h"
@@ -65,6 +66,10 @@ static enum err approve_in(struct app_call *c, void *arg)
 	int made = team_create_with(c->db, a.org_id, a.team_slug, &ch, c->now, &a.team_id);
 	if (made == 0)
 		e = app_refuse(c, ERR_CONFLICT, "app.team_exists", NULL);
+	/* The record was just reviewed by the secretariat: it counts as
+	 * confirmed today, not overdue from its first day. */
+	if (made > 0 && team_confirm(c->db, a.team_id, c->now) < 0)
+		goto out;
 	if (made <= 0 || (e = app_move(c, &a, APP_EV_APPROVE, APP_BY_SECRETARIAT, "")) != ERR_OK)
 		goto out;
 	if (app_mail_applicant(c, &a, "approved", vars) < 0 || app_mail_members_later(c, &a, "new_member", vars) < 0)

@@ -25,6 +25,12 @@ static int sponsor_org(struct db *db, int64_t id, int64_t org_id)
 int app_view_of(struct db *db, const struct actor *actor, const struct application *a, enum app_view *out)
 {
 	*out = APP_VIEW_NONE;
+	/* The organisation's own application stays its own to read after the
+	 * decision, when its users have become a member team's. */
+	if (actor->user_id && actor->role != ROLE_SECRETARIAT && actor->org_id == a->org_id) {
+		*out = APP_VIEW_APPLICANT;
+		return 0;
+	}
 	switch (actor->role) {
 	case ROLE_SECRETARIAT:
 		*out = APP_VIEW_SECRETARIAT;
@@ -258,10 +264,11 @@ int application_list(struct db *db, const struct actor *actor, const char *state
                      json_t *items, int64_t *last)
 {
 	/* ?3: 2 every application (the secretariat), 1 the organisation's own
-	 * (an applicant), 0 those in the window and those the team sponsors. */
+	 * (an applicant), 0 its own too, and those in the window and those the
+	 * team sponsors. */
 	static const char sql[] =
 		"SELECT id FROM applications WHERE id > ?1 AND (?2 = '' OR state = ?2) AND (?3 = 2"
-		" OR (?3 = 1 AND org_id = ?4)"
+		" OR org_id = ?4"
 		" OR (?3 = 0 AND (state = 'community_window' OR EXISTS (SELECT 1 FROM application_sponsors s"
 		"  JOIN teams t ON t.id = s.team_id WHERE s.application_id = applications.id AND t.org_id = ?4"
 		"  AND s.state != 'named')))) ORDER BY id LIMIT ?5";

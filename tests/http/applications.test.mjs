@@ -370,6 +370,14 @@ test('the secretariat approves: the team is published in the directory, joined t
   tokens.delete('taro@example-sec.jp');
   const own = await api('GET', '/api/v1/me', { as: 'taro@example-sec.jp' });
   assert.equal(own.json.access, 'team_admin');
+  // ... who still reads its own application, decided, and whose record is
+  // confirmed as of the review rather than overdue from its first day.
+  const mine = await api('GET', `/api/v1/applications/${mainId}`, { as: 'taro@example-sec.jp' });
+  assert.equal(mine.status, 200, mine.text);
+  assert.equal(mine.json.state, 'approved');
+  const myList = await api('GET', '/api/v1/applications', { as: 'taro@example-sec.jp' });
+  assert.ok(myList.json.items.some((a) => a.id === mainId), myList.text);
+  assert.ok(Number(sql(srv, "SELECT last_verified FROM teams WHERE slug = 'example-csirt'")) > 0);
   await sink.waitFor('taro@example-sec.jp', /is now a member of NCA/);
   await sink.waitFor('admin@gamma.example.jp', /has been approved as a member of NCA/);
   await sink.waitFor('admin@alpha.example.jp', /加盟組織として承認されました/);
