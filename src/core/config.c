@@ -31,6 +31,7 @@ void config_defaults(struct config *c)
 	c->reminder_repeat_days = 14;
 	c->reminder_max = 4;
 	c->securitytxt_expires_days = 364;
+	c->member_target = 3000;
 	snprintf(c->instance_name, sizeof(c->instance_name), "shisa");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }
@@ -83,6 +84,7 @@ static const struct setting settings[] = {
 	S("bounce_address", bounce_address),
 	/* RFC 9116 recommends less than a year. */
 	I("securitytxt_expires_days", securitytxt_expires_days, 1, 364),
+	I("member_target", member_target, 1, 10000000),
 	S("instance_name", instance_name),
 	S("log_level", log_level),
 };

@@ -38,6 +38,7 @@ struct config {
 	int reminder_max;          /* at most this many reminders per due record; 0: none */
 	char bounce_address[254];  /* envelope sender of outgoing mail (where DSNs go); "" = mail_from */
 	int securitytxt_expires_days; /* a team's security.txt expires this many days after it is made */
+	int member_target;         /* the statistics' projection: the year the association would reach this many members */
 	char instance_name[128];
 	char log_level[8];
 };

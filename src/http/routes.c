@@ -7,6 +7,7 @@
 #include "directory/directory_http.h"
 #include "directory/snapshot_http.h"
 #include "http/router.h"
+#include "stats/stats_http.h"
 #include "web/site.h"
 
 const struct route *const route_tables[] = {
@@ -28,5 +29,6 @@ const struct route *const route_tables[] = {
 	stale_routes,
 	snapshot_routes,
 	import_routes,
+	stats_routes,
 	NULL,
 };
