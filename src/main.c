@@ -11,12 +11,14 @@ extern const struct cli_cmd cli_serve, cli_migrate, cli_setup_link, cli_admin, c
 	cli_audit, cli_directory, cli_lookup, cli_version;
 extern const struct cli_cmd cli_mail;
 extern const struct cli_cmd cli_dev;
+extern const struct cli_cmd cli_stats;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_serve, &cli_migrate, &cli_setup_link, &cli_admin, &cli_user, &cli_backup, &cli_restore, &cli_audit, &cli_directory,
 	&cli_mail,
 	&cli_lookup, &cli_version,
 	&cli_dev,
+	&cli_stats,
 	NULL,
 };
 
