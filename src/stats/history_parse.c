@@ -156,7 +156,13 @@ static bool read_record(struct csv *c, struct record *r)
 	r->line = c->line;
 	for (;;) {
 		size_t start = r->text.len;
-		if (*c->p == '"') {
+		/* Blanks before an opening quote, as some writers put after a comma. */
+		const char *q0 = c->p;
+		while (q0 < c->end && (*q0 == ' ' || *q0 == '\t'))
+			q0++;
+		if (q0 < c->end && *q0 == '"')
+			c->p = q0;
+		if (c->p < c->end && *c->p == '"') {
 			c->p++;
 			for (;;) {
 				const char *q = memchr(c->p, '"', (size_t)(c->end - c->p));
@@ -247,11 +253,12 @@ static int read_header(struct history_file *f, struct record *r, int cols[MAX_CE
 {
 	bool seen[HC__COUNT] = {false};
 	int rc = 0;
+	for (size_t i = 0; i < MAX_CELLS; i++)
+		cols[i] = -1;
 	for (size_t i = 0; i < r->ncells && i < MAX_CELLS; i++) {
 		const char *name = cell(r, i);
 		if (i == 0 && !strncmp(name, "\xEF\xBB\xBF", 3))
 			name += 3;
-		cols[i] = -1;
 		if (!*name)
 			continue;
 		int c = column_of(name);
