@@ -3,6 +3,7 @@
  * same team_fields[] defaults and team_visibility choices that
  * team_write_json follows) and the history rows not linked to one of
  * them. See stats.h for the rules. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,29 +60,73 @@ static void describe_fields(const struct team_field *tf[F__COUNT])
 	}
 }
 
+/* The visibility choices teams made for the fields the figures read, by
+ * team: for each field two bits, 0 for no choice, else the visibility
+ * plus one. Read in one pass, in team order, and merged with the teams. */
+struct choice {
+	int64_t team_id;
+	uint16_t bits;
+};
+
+struct choices {
+	struct choice *c;
+	size_t n, cap, at;
+};
+
+static int load_choices(struct db *db, struct choices *ch)
+{
+	static const char sql[] =
+		"SELECT team_id, field, visibility FROM team_visibility WHERE field IN ('joined', 'established', 'sector',"
+		" 'region', 'csirt_type', 'org_department', 'staff_at_founding', 'staff_now') ORDER BY team_id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *field = db_col_text(st, 1);
+		enum visibility v;
+		int f = 0;
+		while (f < F__COUNT && strcmp(field_names[f], field) != 0)
+			f++;
+		if (f == F__COUNT || visibility_parse(db_col_text(st, 2), &v) < 0)
+			continue;
+		if (!ch->n || ch->c[ch->n - 1].team_id != id) {
+			if (ch->n == ch->cap) {
+				size_t cap = ch->cap ? ch->cap * 2 : 256;
+				struct choice *p = realloc(ch->c, cap * sizeof(*p));
+				if (!p) {
+					rc = SQLITE_NOMEM;
+					break;
+				}
+				ch->c = p;
+				ch->cap = cap;
+			}
+			ch->c[ch->n++] = (struct choice){id, 0};
+		}
+		ch->c[ch->n - 1].bits |= (uint16_t)(((unsigned)v + 1u) << (2 * f));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The choices of team ID: the teams come in id order, so a cursor walks on. */
+static uint16_t choices_of(struct choices *ch, int64_t id)
+{
+	while (ch->at < ch->n && ch->c[ch->at].team_id < id)
+		ch->at++;
+	return ch->at < ch->n && ch->c[ch->at].team_id == id ? ch->c[ch->at].bits : 0;
+}
+
 /* Whether a reader at LEVEL may see field F (described by TF) of a team
- * whose visibility choices are CHOICES ("field=visibility,...", or ""):
- * the team's choice where the field may be hidden, else the default. */
-static bool visible(int f, const struct team_field *tf, const char *choices, enum dir_level level)
+ * whose choices are BITS: the team's choice where the field may be
+ * hidden, else the default, as team_load decides for team_write_json. */
+static bool visible(int f, const struct team_field *tf, uint16_t bits, enum dir_level level)
 {
 	if (!tf)
 		return false;
-	enum visibility v = tf->dflt;
-	size_t nlen = strlen(field_names[f]);
-	for (const char *p = choices; !tf->locked && p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len > nlen && !strncmp(p, field_names[f], nlen) && p[nlen] == '=') {
-			char vis[16];
-			size_t vl = len - nlen - 1;
-			if (vl < sizeof(vis)) {
-				memcpy(vis, p + nlen + 1, vl);
-				vis[vl] = '\0';
-				visibility_parse(vis, &v);
-			}
-		}
-		p = end ? end + 1 : NULL;
-	}
+	unsigned chosen = (bits >> (2 * f)) & 3u;
+	enum visibility v = !tf->locked && chosen ? (enum visibility)(chosen - 1) : tf->dflt;
 	return team_visible(v, level);
 }
 
@@ -214,18 +259,16 @@ int stats_members_load(struct db *db, const struct stats_request *rq, int as_of,
 	static const char teams[] =
 		"SELECT t.joined, t.left_on, t.established, t.sector, t.region, t.csirt_type, t.org_department,"
 		" t.staff_at_founding, t.staff_now, t.name_en, t.name_ja, t.short_name,"
-		" t.org_id IS NULL OR coalesce(o.kind, '') NOT IN ('observer', 'applicant'),"
-		" coalesce((SELECT group_concat(v.field || '=' || v.visibility, ',') FROM team_visibility v"
-		"  WHERE v.team_id = t.id AND v.field IN ('joined', 'established', 'sector', 'region', 'csirt_type',"
-		"  'org_department', 'staff_at_founding', 'staff_now')), '')"
-		" FROM teams t LEFT JOIN orgs o ON o.id = t.org_id";
+		" t.org_id IS NULL OR coalesce(o.kind, '') NOT IN ('observer', 'applicant'), t.id"
+		" FROM teams t LEFT JOIN orgs o ON o.id = t.org_id ORDER BY t.id";
 	memset(out, 0, sizeof(*out));
 	const struct team_field *tf[F__COUNT];
 	describe_fields(tf);
 	struct history_row *hist = NULL;
 	size_t nhist = 0;
+	struct choices ch = {0};
 	int result = -1;
-	if (load_history(db, &hist, &nhist) < 0)
+	if (load_history(db, &hist, &nhist) < 0 || load_choices(db, &ch) < 0)
 		goto out;
 	sqlite3_stmt *st = db_stmt(db, teams);
 	if (!st)
@@ -236,10 +279,10 @@ int stats_members_load(struct db *db, const struct stats_request *rq, int as_of,
 			link_name(hist, nhist, db_col_text(st, c));
 		if (!sqlite3_column_int(st, 12))
 			continue;
-		const char *choices = db_col_text(st, 13);
+		uint16_t bits = choices_of(&ch, sqlite3_column_int64(st, 13));
 		bool shown[F__COUNT];
 		for (int f = 0; f < F__COUNT; f++)
-			shown[f] = visible(f, tf[f], choices, rq->level);
+			shown[f] = visible(f, tf[f], bits, rq->level);
 		struct stats_member m;
 		int joined, left;
 		bool dated = read_member(st, 0, shown, &m, &joined, &left);
@@ -262,6 +305,7 @@ int stats_members_load(struct db *db, const struct stats_request *rq, int as_of,
 	result = 0;
 out:
 	free(hist);
+	free(ch.c);
 	if (result < 0)
 		stats_members_release(out);
 	return result;
