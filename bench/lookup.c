@@ -29,50 +29,13 @@
 #include <sys/mman.h>
 #include <time.h>
 #include "directory/route_index.h"
+#include "bench_util.h"
 
 #define TEAMS 100000
 #define PREFIXES4 900000
 #define PREFIXES6 100000
 #define DOMAINS 200000
 #define TARGET 5e6
-
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ull;
-}
-
-static uint32_t below(uint32_t n)
-{
-	return (uint32_t)(rnd() % n);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* VmRSS or VmHWM from /proc/self/status, in MB. */
-static double status_mb(const char *field)
-{
-	char line[256];
-	double kb = 0;
-	size_t n = strlen(field);
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, n) && line[n] == ':')
-			kb = strtod(line + n + 1, NULL);
-	fclose(f);
-	return kb / 1024;
-}
 
 struct p4 {
 	uint32_t addr;
@@ -192,14 +155,14 @@ static struct result run4(const struct rindex *ix, const uint32_t *keys, size_t 
 	struct rindex_query q = { .kind = RINDEX_IPV4, .prefixlen = 32 };
 	struct rindex_match m[16];
 	uint64_t hits = 0, teams = 0;
-	double t = now();
+	double t = cpu_seconds();
 	for (size_t i = 0; i < n; i++) {
 		q.v4 = keys[i];
 		size_t k = rindex_lookup(ix, &q, m, 16);
 		hits += k;
 		teams += k ? (uint64_t)m[0].team_id : 0;
 	}
-	t = now() - t;
+	t = cpu_seconds() - t;
 	sink += teams;
 	return (struct result){ t, hits };
 }
@@ -209,14 +172,14 @@ static struct result run6(const struct rindex *ix, const uint64_t *keys, size_t 
 	struct rindex_query q = { .kind = RINDEX_IPV6, .prefixlen = 128 };
 	struct rindex_match m[16];
 	uint64_t hits = 0, teams = 0;
-	double t = now();
+	double t = cpu_seconds();
 	for (size_t i = 0; i < n; i++) {
 		memcpy(q.v6, &keys[2 * i], 16);
 		size_t k = rindex_lookup(ix, &q, m, 16);
 		hits += k;
 		teams += k ? (uint64_t)m[0].team_id : 0;
 	}
-	t = now() - t;
+	t = cpu_seconds() - t;
 	sink += teams;
 	return (struct result){ t, hits };
 }
@@ -226,14 +189,14 @@ static struct result run_asn(const struct rindex *ix, const uint32_t *keys, size
 	struct rindex_query q = { .kind = RINDEX_ASN };
 	struct rindex_match m[16];
 	uint64_t hits = 0, teams = 0;
-	double t = now();
+	double t = cpu_seconds();
 	for (size_t i = 0; i < n; i++) {
 		q.asn = keys[i];
 		size_t k = rindex_lookup(ix, &q, m, 16);
 		hits += k;
 		teams += k ? (uint64_t)m[0].team_id : 0;
 	}
-	t = now() - t;
+	t = cpu_seconds() - t;
 	sink += teams;
 	return (struct result){ t, hits };
 }
@@ -245,7 +208,7 @@ static struct result run_dom(const struct rindex *ix, const char (*qn)[64], cons
 	struct rindex_query q = { .kind = RINDEX_DOMAIN };
 	struct rindex_match m[16];
 	uint64_t hits = 0, teams = 0;
-	double t = now();
+	double t = cpu_seconds();
 	for (size_t i = 0; i < n; i++) {
 		const char *s = qn[order[i]];
 		q.namelen = strlen(s);
@@ -254,7 +217,7 @@ static struct result run_dom(const struct rindex *ix, const char (*qn)[64], cons
 		hits += k;
 		teams += k ? (uint64_t)m[0].team_id : 0;
 	}
-	t = now() - t;
+	t = cpu_seconds() - t;
 	sink += teams;
 	return (struct result){ t, hits };
 }
@@ -273,7 +236,7 @@ static struct result run_batch(const struct rindex *ix, enum rindex_kind kind, c
 	const uint64_t *k64 = keys;
 	for (size_t j = 0; j < CHUNK; j++)
 		qs[j] = (struct rindex_query){ .kind = kind, .prefixlen = kind == RINDEX_IPV4 ? 32 : 128 };
-	double t = now();
+	double t = cpu_seconds();
 	for (size_t i = 0; i < n; i += CHUNK) {
 		size_t c = n - i < CHUNK ? n - i : CHUNK;
 		for (size_t j = 0; j < c; j++) {
@@ -296,7 +259,7 @@ static struct result run_batch(const struct rindex *ix, enum rindex_kind kind, c
 			teams += counts[j] ? (uint64_t)m[16 * j].team_id : 0;
 		}
 	}
-	t = now() - t;
+	t = cpu_seconds() - t;
 	sink += teams;
 	return (struct result){ t, hits };
 }
@@ -308,12 +271,12 @@ static struct result run_text(const struct rindex *ix, const char (*qn)[64], con
 	struct rindex_query q;
 	struct rindex_match m[16];
 	uint64_t hits = 0;
-	double t = now();
+	double t = cpu_seconds();
 	for (size_t i = 0; i < n; i++) {
 		if (rindex_parse_query(qn[order[i]], &q) == RINDEX_OK)
 			hits += rindex_lookup(ix, &q, m, 16);
 	}
-	t = now() - t;
+	t = cpu_seconds() - t;
 	sink += hits;
 	return (struct result){ t, hits };
 }
@@ -373,7 +336,7 @@ int main(int argc, char **argv)
 		gen_name(i);
 	double rss0 = status_mb("VmRSS");
 
-	double t0 = now();
+	double t0 = cpu_seconds();
 	struct rindex_builder *b = rindex_builder_new();
 	int64_t rule = 1;
 	for (size_t i = 0; i < PREFIXES4; i++)
@@ -390,9 +353,9 @@ int main(int argc, char **argv)
 	rindex_add_domain(b, "jp", false, 1, rule++);
 	for (int64_t t = 1; t <= TEAMS; t++)
 		rindex_add_asn(b, 1 + below(400000), t, rule++);
-	double t1 = now();
+	double t1 = cpu_seconds();
 	struct rindex *ix = rindex_build(b);
-	double t2 = now();
+	double t2 = cpu_seconds();
 	if (!ix)
 		return 1;
 	double rss_built = status_mb("VmRSS");
@@ -465,10 +428,10 @@ int main(int argc, char **argv)
 	double tc = 1e9;
 	for (int r = 0; r < reps; r++) {
 		uint64_t sum = 0;
-		double t = now();
+		double t = cpu_seconds();
 		for (size_t i = 0; i < n; i++)
 			sum += arr[idx[i]];
-		t = now() - t;
+		t = cpu_seconds() - t;
 		sink += sum;
 		tc = t < tc ? t : tc;
 	}
@@ -476,10 +439,10 @@ int main(int argc, char **argv)
 	for (int r = 0; r < reps; r++) {
 		uint32_t p = 0;
 		size_t steps = n / 10;
-		double t = now();
+		double t = cpu_seconds();
 		for (size_t i = 0; i < steps; i++)
 			p = arr[p];
-		t = now() - t;
+		t = cpu_seconds() - t;
 		sink += p;
 		latency = t / (double)steps < latency ? t / (double)steps : latency;
 	}

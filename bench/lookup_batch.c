@@ -35,36 +35,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#define BENCH_SEED 0x9e3779b97f4a7c15ull
+#include "bench_util.h"
 
 #define TEAMS "100000"
 #define TARGET 1e6
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ull;
-}
-
-static uint32_t below(uint32_t n)
-{
-	return (uint32_t)(rnd() % n);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what)
 {
@@ -280,7 +259,7 @@ static void *ask_health(void *unused)
 	char buf[4096];
 	health_n = 0;
 	while (atomic_load(&batch_running) && health_n < sizeof(health_ms) / sizeof(health_ms[0])) {
-		double t = now();
+		double t = wall_seconds();
 		send_all(fd, req, sizeof(req) - 1);
 		/* The answer is small: headers and a short body in one read or two. */
 		size_t got = 0;
@@ -297,7 +276,7 @@ static void *ask_health(void *unused)
 				clen = cl ? atol(cl + 15) : 0;
 			}
 		}
-		health_ms[health_n++] = (now() - t) * 1000;
+		health_ms[health_n++] = (wall_seconds() - t) * 1000;
 		usleep(5000);
 	}
 	close(fd);
@@ -327,7 +306,7 @@ static struct result run_batch(const char *body, size_t len)
 	                 "Content-Length: %zu\r\n\r\n", len);
 	struct result res = {0};
 	int fd = connect_server();
-	double t = now();
+	double t = wall_seconds();
 	send_all(fd, head, (size_t)n);
 	send_all(fd, body, len);
 	bool in_body = false;
@@ -335,7 +314,7 @@ static struct result run_batch(const char *body, size_t len)
 	while ((r = read(fd, buf, sizeof(buf) - 1)) > 0) {
 		char *p = buf, *end = buf + r;
 		if (!res.bytes)
-			res.first = now() - t;
+			res.first = wall_seconds() - t;
 		res.bytes += (size_t)r;
 		if (!in_body) {
 			/* The header is short and arrives in the first read. */
@@ -357,22 +336,13 @@ static struct result run_batch(const char *body, size_t len)
 			res.lines++;
 		}
 	}
-	res.secs = now() - t;
+	res.secs = wall_seconds() - t;
 	close(fd);
 	return res;
 }
 
-/* CPU seconds this thread has used: the client's share of a run. */
-static double own_cpu_seconds(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_THREAD, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-	       (double)ru.ru_stime.tv_usec / 1e6;
-}
-
 /* CPU seconds the process has used (user and system). */
-static double cpu_seconds(pid_t pid)
+static double process_cpu_seconds(pid_t pid)
 {
 	char path[64], line[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -395,14 +365,14 @@ static double cpu_seconds(pid_t pid)
  * seconds waited. */
 static double wait_until_idle(pid_t pid)
 {
-	double t0 = now(), last = cpu_seconds(pid);
+	double t0 = wall_seconds(), last = process_cpu_seconds(pid);
 	for (int i = 0, quiet = 0; i < 1800 && quiet < 3; i++) {
 		sleep(1);
-		double cpu = cpu_seconds(pid);
+		double cpu = process_cpu_seconds(pid);
 		quiet = cpu - last < 0.1 ? quiet + 1 : 0;
 		last = cpu;
 	}
-	return now() - t0;
+	return wall_seconds() - t0;
 }
 
 static double rss_mb(pid_t pid)
@@ -438,16 +408,16 @@ int main(int argc, char **argv)
 	if (!*db)
 		snprintf(db, sizeof(db), "%s/bench.db", dir);
 	bool reuse = access(db, F_OK) == 0;
-	double t0 = now();
+	double t0 = wall_seconds();
 	if (!reuse) {
 		char *seed[] = {(char *)shisa, "dev", "seed", "--teams", TEAMS, "--db", db, NULL};
 		run_command(seed);
 	}
 	struct rules rules;
 	read_rules(db, &rules);
-	double t1 = now();
+	double t1 = wall_seconds();
 	start_server(shisa, dir, db);
-	double t2 = now();
+	double t2 = wall_seconds();
 	double settle = wait_until_idle(server_pid);
 	printf("directory: %s teams with %zu IPv4 and %zu IPv6 prefixes, %zu domains, %zu AS numbers (database %s"
 	       " %.1f s, server start %.1f s, then idle after %.1f s more)\n", TEAMS, rules.n4, rules.n6,
@@ -463,10 +433,10 @@ int main(int argc, char **argv)
 		atomic_store(&batch_running, true);
 		if (pthread_create(&health, NULL, ask_health, NULL) != 0)
 			die("pthread_create");
-		double cpu = cpu_seconds(server_pid), client = own_cpu_seconds();
+		double cpu = process_cpu_seconds(server_pid), client = cpu_seconds();
 		struct result res = run_batch(body, len);
-		cpu = cpu_seconds(server_pid) - cpu;
-		client = own_cpu_seconds() - client;
+		cpu = process_cpu_seconds(server_pid) - cpu;
+		client = cpu_seconds() - client;
 		atomic_store(&batch_running, false);
 		pthread_join(health, NULL);
 		qsort(health_ms, health_n, sizeof(health_ms[0]), cmp_double);

@@ -24,6 +24,8 @@
 #include "core/json_writer.h"
 #include "directory/search_service.h"
 #include "directory/team.h"
+#define BENCH_SEED 0x9E3779B97F4A7C15ull
+#include "bench_util.h"
 
 #define RUNS 3
 
@@ -38,32 +40,6 @@ struct query {
 	const char *sector, *region;
 	enum dir_level level;
 };
-
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-
-static uint32_t below(uint32_t n)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)(((rng * 2685821657736338717ull) >> 32) % n);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* This thread's CPU time: on a machine shared with other work, the wall
- * clock also counts the time others had the CPU. */
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static const char *const sectors[] = {"ict", "manufacturing", "finance", "distribution", "education", "medical"};
 static const char *const regions[] = {"kanto", "kansai", "chubu", "kyushu", "tohoku", "hokkaido"};
@@ -302,19 +278,19 @@ int main(int argc, char **argv)
 		fclose(paths);
 
 	if (!sql) {
-		double t = now_ms();
+		double t = 1e3 * wall_seconds();
 		struct search_index *ix = NULL;
 		if (search_service_start(argv[1], err, sizeof(err)) < 0) {
 			fprintf(stderr, "bench_search: %s\n", err);
 			return 1;
 		}
-		while (!(ix = search_service_acquire(&db)) && now_ms() - t < 600e3)
+		while (!(ix = search_service_acquire(&db)) && 1e3 * wall_seconds() - t < 600e3)
 			nanosleep(&(struct timespec){0, 10000000}, NULL);
 		if (!ix) {
 			fprintf(stderr, "bench_search: no search index after ten minutes\n");
 			return 1;
 		}
-		printf("search index: %zu teams, built in %.2f s, %.1f MB\n", search_index_teams(ix), (now_ms() - t) / 1e3,
+		printf("search index: %zu teams, built in %.2f s, %.1f MB\n", search_index_teams(ix), (1e3 * wall_seconds() - t) / 1e3,
 		       (double)search_index_memory(ix) / 1048576);
 		search_service_release(ix);
 	}
@@ -324,12 +300,12 @@ int main(int argc, char **argv)
 		run(&db, &qs[i], &s);
 	/* Each query RUNS times, the best of them kept: the machine is shared,
 	 * and the best run is the one least disturbed by other work. */
-	double t0 = now_ms();
+	double t0 = 1e3 * wall_seconds();
 	for (int round = 0; round < RUNS; round++) {
 		for (size_t i = 0; i < n; i++) {
-			double t = now_ms(), c = cpu_ms();
+			double t = 1e3 * wall_seconds(), c = 1e3 * cpu_seconds();
 			int64_t total = run(&db, &qs[i], &s);
-			double wall = now_ms() - t, cpu = cpu_ms() - c;
+			double wall = 1e3 * wall_seconds() - t, cpu = 1e3 * cpu_seconds() - c;
 			if (total < 0) {
 				fprintf(stderr, "bench_search: query \"%s\" failed: %s\n", qs[i].q, sqlite3_errmsg(db.h));
 				return 1;
@@ -343,7 +319,7 @@ int main(int argc, char **argv)
 			samples[i].level = qs[i].level;
 		}
 	}
-	double secs = (now_ms() - t0) / 1e3;
+	double secs = (1e3 * wall_seconds() - t0) / 1e3;
 	printf("search in process (%s): %lld teams, %zu queries (each at levels public and members), one thread, "
 	       "%.0f queries/s; per query the best of %d runs, wall clock and this thread's CPU time\n",
 	       sql ? "SQL" : "index in memory", (long long)teams, n, (double)n * RUNS / secs, RUNS);

@@ -13,34 +13,7 @@
 #include "core/i18n.h"
 #include "core/json_writer.h"
 #include "http/form.h"
-
-struct arena {
-	void **p;
-	size_t n, cap;
-};
-
-static void *arena_alloc(void *owner, size_t n)
-{
-	struct arena *a = owner;
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
-		a->p = realloc(a->p, a->cap * sizeof(*a->p));
-		if (!a->p)
-			abort();
-	}
-	void *m = malloc(n ? n : 1);
-	if (!m)
-		abort();
-	return a->p[a->n++] = m;
-}
-
-static void arena_free(struct arena *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->p[i]);
-	free(a->p);
-	memset(a, 0, sizeof(*a));
-}
+#include "../tests/unit/test_arena.h"
 
 static void check_fields(const struct form *f)
 {

@@ -13,37 +13,10 @@
 #include <string.h>
 #include "core/json_writer.h"
 #include "http/multipart.h"
+#include "../tests/unit/test_arena.h"
 
 /* Small, so that the fuzzer reaches the limit. */
 #define MAX_PART 512
-
-struct arena {
-	void **p;
-	size_t n, cap;
-};
-
-static void *arena_alloc(void *owner, size_t n)
-{
-	struct arena *a = owner;
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
-		a->p = realloc(a->p, a->cap * sizeof(*a->p));
-		if (!a->p)
-			abort();
-	}
-	void *m = malloc(n ? n : 1);
-	if (!m)
-		abort();
-	return a->p[a->n++] = m;
-}
-
-static void arena_free(struct arena *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->p[i]);
-	free(a->p);
-	memset(a, 0, sizeof(*a));
-}
 
 static void check_text(const char *s)
 {

@@ -11,6 +11,7 @@ extern const struct cli_cmd cli_serve, cli_migrate, cli_setup_link, cli_admin, c
 	cli_audit, cli_directory, cli_lookup, cli_version;
 extern const struct cli_cmd cli_mail;
 extern const struct cli_cmd cli_dev;
+extern const struct cli_cmd cli_membership;
 extern const struct cli_cmd cli_stats;
 
 const struct cli_cmd *const cli_commands[] = {
@@ -18,6 +19,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_mail,
 	&cli_lookup, &cli_version,
 	&cli_dev,
+	&cli_membership,
 	&cli_stats,
 	NULL,
 };

@@ -42,7 +42,8 @@ enum acct_result org_create(struct db *db, const char *name, const char *name_ja
 	return r;
 }
 
-#define ORG_COLS "o.id, o.name, o.name_ja, o.kind, o.created_at"
+#define ORG_COLS "o.id, o.name, o.name_ja, o.kind, o.created_at, o.status, coalesce(o.status_changed_at, 0)," \
+	" coalesce(o.purged_at, 0)"
 
 static void org_row(sqlite3_stmt *st, struct org *o)
 {
@@ -52,6 +53,9 @@ static void org_row(sqlite3_stmt *st, struct org *o)
 	snprintf(o->name_ja, sizeof(o->name_ja), "%s", db_col_text(st, 2));
 	snprintf(o->kind, sizeof(o->kind), "%s", db_col_text(st, 3));
 	o->created_at = sqlite3_column_int64(st, 4);
+	snprintf(o->status, sizeof(o->status), "%s", db_col_text(st, 5));
+	o->status_changed_at = sqlite3_column_int64(st, 6);
+	o->purged_at = sqlite3_column_int64(st, 7);
 }
 
 static int org_one(struct db *db, sqlite3_stmt *st, struct org *o)
@@ -83,21 +87,24 @@ int org_find(struct db *db, const char *name, struct org *o)
 	return org_one(db, st, o);
 }
 
-int org_list(struct db *db, int64_t after, int limit, void (*each)(const struct org *o, void *arg), void *arg)
+int org_list(struct db *db, const char *status, int64_t after, int limit, void (*each)(const struct org *o, void *arg),
+             void *arg)
 {
 	static const char sql[] =
 		"SELECT " ORG_COLS ", (SELECT count(*) FROM users u WHERE u.org_id = o.id)"
-		" FROM orgs o WHERE o.id > ? ORDER BY o.id LIMIT ?";
+		" FROM orgs o WHERE o.id > ?1 AND (?2 IS NULL OR o.status = ?2) ORDER BY o.id LIMIT ?3";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, limit);
+	if (status)
+		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, limit);
 	int n = 0, rc;
 	struct org o;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		org_row(st, &o);
-		o.users = sqlite3_column_int64(st, 5);
+		o.users = sqlite3_column_int64(st, 8);
 		each(&o, arg);
 		n++;
 	}

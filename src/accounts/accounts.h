@@ -18,6 +18,9 @@ struct org {
 	char name_ja[ORG_NAME_MAX + 1];
 	char kind[16];
 	int64_t created_at;
+	char status[16];           /* active | suspended | withdrawn (org_status.h) */
+	int64_t status_changed_at; /* 0: never changed */
+	int64_t purged_at;         /* when a withdrawn organisation's data was erased; 0: not */
 	int64_t users;             /* number of users (lists only) */
 };
 
@@ -54,9 +57,10 @@ enum acct_result org_create(struct db *db, const char *name, const char *name_ja
 int org_get(struct db *db, int64_t id, struct org *o);
 /* Find an organisation by (case-insensitive) name. 1 found, 0 not, -1 error. */
 int org_find(struct db *db, const char *name, struct org *o);
-/* Organisations with id > AFTER, by id, at most LIMIT; calls EACH per row.
- * Return the number of rows or -1. */
-int org_list(struct db *db, int64_t after, int limit, void (*each)(const struct org *o, void *arg), void *arg);
+/* Organisations with id > AFTER (and, unless STATUS is NULL, that status),
+ * by id, at most LIMIT; calls EACH per row. Return the number of rows or -1. */
+int org_list(struct db *db, const char *status, int64_t after, int limit, void (*each)(const struct org *o, void *arg),
+             void *arg);
 /* Number of users of organisation ID (disabled ones included); -1 on error. */
 int64_t org_user_count(struct db *db, int64_t id);
 /* Change an organisation's kind. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "accounts/admin_api.h"
 #include "accounts/admin_ops.h"
+#include "accounts/org_status.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "http/input.h"
@@ -38,13 +39,27 @@ static void jw_user(struct jw *w, const struct user *u)
 	jw_obj_end(w);
 }
 
-static void jw_org(struct jw *w, const struct org *o)
+/* A time that may be unset (0): null then. */
+static void jw_time_or_null(struct jw *w, const char *key, int64_t t)
+{
+	if (t) {
+		jw_time(w, key, t);
+	} else {
+		jw_key(w, key);
+		jw_null(w);
+	}
+}
+
+void admin_api_write_org(struct jw *w, const struct org *o)
 {
 	jw_obj_begin(w);
 	jw_kint(w, "id", o->id);
 	jw_kstr(w, "name", o->name);
 	jw_kstr(w, "name_ja", o->name_ja);
 	jw_kstr(w, "kind", o->kind);
+	jw_kstr(w, "status", o->status);
+	jw_time_or_null(w, "status_changed_at", o->status_changed_at);
+	jw_time_or_null(w, "data_erased_at", o->purged_at);
 	jw_kint(w, "users", o->users);
 	jw_time(w, "created_at", o->created_at);
 	jw_obj_end(w);
@@ -76,7 +91,7 @@ static void reply_org(struct ctx *c, int status, const struct org *o)
 	struct jw w;
 	buf_init(&b, REPLY_MAX);
 	jw_init(&w, &b);
-	jw_org(&w, o);
+	admin_api_write_org(&w, o);
 	reply(c, status, &b, &w);
 }
 
@@ -111,7 +126,7 @@ static void page_org(const struct org *o, void *arg)
 {
 	struct page *p = arg;
 	if (page_take(p, o->id))
-		jw_org(p->w, o);
+		admin_api_write_org(p->w, o);
 }
 
 static void page_end(struct jw *w, const struct page *p)
@@ -223,6 +238,9 @@ static void orgs_list(struct ctx *c)
 {
 	int limit = input_limit(c);
 	int64_t cursor = input_cursor(c);
+	const char *status = input_query_text(c, "status", 16);
+	if (status && !org_status_valid(status))
+		ctx_field_error(c, "status", "field.bad_choice");
 	if (!input_ok(c)) {
 		http_error(c, ERR_VALIDATION, NULL);
 		return;
@@ -235,7 +253,7 @@ static void orgs_list(struct ctx *c)
 	jw_key(&w, "items");
 	jw_arr_begin(&w);
 	struct page p = {.w = &w, .limit = limit};
-	if (org_list(c->db, cursor, limit + 1, page_org, &p) < 0) {
+	if (org_list(c->db, status, cursor, limit + 1, page_org, &p) < 0) {
 		buf_release(&b);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;

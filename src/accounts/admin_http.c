@@ -9,6 +9,7 @@
 #include <string.h>
 #include "accounts/admin_http.h"
 #include "accounts/admin_ops.h"
+#include "accounts/org_status.h"
 #include "core/clock.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -106,7 +107,7 @@ static json_t *org_options(struct ctx *c, int64_t sel, int64_t sel_new)
 	struct org_opts oo = {.c = c, .arr = json_array(), .sel = sel, .sel_new = sel_new};
 	int n;
 	do {
-		n = org_list(c->db, oo.last, 500, add_org_opt, &oo);
+		n = org_list(c->db, NULL, oo.last, 500, add_org_opt, &oo);
 	} while (n == 500 && json_array_size(oo.arr) < ORG_SELECT_MAX);
 	return oo.arr;
 }
@@ -284,12 +285,16 @@ static void add_org_row(const struct org *o, void *arg)
 	r->n++;
 	r->last = o->id;
 	char url[64];
-	snprintf(url, sizeof(url), "/admin/users?org_id=%lld", (long long)o->id);
 	json_t *v = json_object();
 	json_object_set_new(v, "id", json_integer(o->id));
 	json_object_set_new(v, "name", json_string(o->name));
 	json_object_set_new(v, "name_ja", json_string(o->name_ja));
 	json_object_set_new(v, "kind", label(r->c, "kind.", o->kind));
+	json_object_set_new(v, "status", label(r->c, "org_status.name.", o->status));
+	json_object_set_new(v, "inactive", json_boolean(strcmp(o->status, "active") != 0));
+	snprintf(url, sizeof(url), "/admin/orgs/%lld", (long long)o->id);
+	json_object_set_new(v, "url", json_string(url));
+	snprintf(url, sizeof(url), "/admin/users?org_id=%lld", (long long)o->id);
 	json_object_set_new(v, "kinds", options(r->c, "kind.", admin_org_kinds, o->kind));
 	json_object_set_new(v, "users", json_integer(o->users));
 	json_object_set_new(v, "users_url", json_string(url));
@@ -297,28 +302,33 @@ static void add_org_row(const struct org *o, void *arg)
 	json_array_append_new(r->arr, v);
 }
 
-static void orgs_render(struct ctx *c, int status, int limit, int64_t cursor)
+/* The organisations page, those with status FILTER (NULL: all) from CURSOR. */
+static void orgs_render(struct ctx *c, int status, const char *filter, int limit, int64_t cursor)
 {
 	json_t *d = page_data(c, "admin.orgs.title");
 	struct org_rows rows = {.c = c, .arr = json_array(), .limit = limit};
-	if (org_list(c->db, cursor, limit + 1, add_org_row, &rows) < 0) {
+	if (org_list(c->db, filter, cursor, limit + 1, add_org_row, &rows) < 0) {
 		json_decref(rows.arr);
 		json_decref(d);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
 	json_object_set_new(d, "orgs", rows.arr);
-	char url[96], limit_q[24] = "";
+	char url[128], limit_q[24] = "", status_q[32] = "";
 	if (limit != PAGE_DEFAULT)
 		snprintf(limit_q, sizeof(limit_q), "&limit=%d", limit);
+	if (filter)
+		snprintf(status_q, sizeof(status_q), "&status=%s", filter);
 	if (rows.more) {
-		snprintf(url, sizeof(url), "/admin/orgs?cursor=%lld%s", (long long)rows.last, limit_q);
+		snprintf(url, sizeof(url), "/admin/orgs?cursor=%lld%s%s", (long long)rows.last, status_q, limit_q);
 		json_object_set_new(d, "next_url", json_string(url));
 	}
 	if (cursor) {
-		snprintf(url, sizeof(url), "/admin/orgs?cursor=0%s", limit_q);
+		snprintf(url, sizeof(url), "/admin/orgs?cursor=0%s%s", status_q, limit_q);
 		json_object_set_new(d, "first_url", json_string(url));
 	}
+	json_object_set_new(d, "statuses", options(c, "org_status.name.", org_statuses, filter));
+	json_object_set_new(d, "filter_all", json_boolean(filter == NULL));
 	const char *f_name = form_get(&c->form, "name"), *f_name_ja = form_get(&c->form, "name_ja");
 	const char *f_kind = form_get(&c->form, "kind");
 	json_object_set_new(d, "new_name", json_string(f_name ? f_name : ""));
@@ -332,11 +342,14 @@ static void orgs_list(struct ctx *c)
 {
 	int limit = input_limit(c);
 	int64_t cursor = input_cursor(c);
+	const char *filter = input_query_text(c, "status", 16);
+	if (filter && !org_status_valid(filter))
+		ctx_field_error(c, "status", "field.bad_choice");
 	if (!input_ok(c)) {
 		http_error(c, ERR_VALIDATION, NULL);
 		return;
 	}
-	orgs_render(c, 200, limit, cursor);
+	orgs_render(c, 200, filter, limit, cursor);
 }
 
 static void orgs_create(struct ctx *c)
@@ -345,12 +358,12 @@ static void orgs_create(struct ctx *c)
 	struct org o;
 	admin_read_new_org(c, &in);
 	if (!input_ok(c)) {
-		orgs_render(c, 422, PAGE_DEFAULT, 0);
+		orgs_render(c, 422, NULL, PAGE_DEFAULT, 0);
 		return;
 	}
 	enum err e = admin_create_org(c, &in, &o);
 	if (e == ERR_CONFLICT) {
-		orgs_render(c, 409, PAGE_DEFAULT, 0);
+		orgs_render(c, 409, NULL, PAGE_DEFAULT, 0);
 		return;
 	}
 	if (e != ERR_OK) {

@@ -163,6 +163,25 @@ static void signin_done(struct ctx *c, void *arg)
 		return;
 	}
 	throttle_clear(c->db, ukey);
+	/* The password was right: only now may the user learn that their
+	 * organisation's membership is suspended or has ended. */
+	struct org o;
+	int org_found = org_get(c->db, j->org_id, &o);
+	if (org_found < 0)
+		goto internal;
+	if (org_found == 1 && strcmp(o.status, "active") != 0) {
+		const char *why = strcmp(o.status, "withdrawn") == 0 ? "signin.org_withdrawn" : "signin.org_suspended";
+		c->actor.user_id = j->user_id;
+		c->actor.org_id = j->org_id;
+		if (ctx_audit(c, "session.sign_in_refused", "user", j->user_id, o.status) < 0 || db_commit(c->db) < 0)
+			goto internal;
+		if (c->is_api)
+			http_error(c, ERR_FORBIDDEN, why);
+		else
+			signin_page(c, 403, j->email, why);
+		signin_job_free(j);
+		return;
+	}
 	queue_signin_notice(c, j);
 	start_session(c, j->user_id, j->mfa_enabled);
 	c->actor.user_id = j->user_id;

@@ -31,6 +31,12 @@ enum action {
 	ACT_ORGS_WRITE,      /* create organisations, change their kind */
 	ACT_AUDIT_READ,      /* the audit log */
 	ACT_SETTINGS_WRITE,  /* instance settings (e.g. require MFA) */
+	ACT_MEMBERSHIP_APPLY, /* the public application form and its verification: anyone */
+	ACT_APPLICATIONS_READ,/* applications: the secretariat all, applicants their own, member teams those in
+	                         the community window and those they sponsor (the handler decides which) */
+	ACT_APPLICATION_OWN,  /* change, submit or withdraw one's own organisation's application */
+	ACT_APPLICATION_RESPOND,/* a team admin answers as a sponsor, or gives the team's opinion */
+	ACT_APPLICATIONS_REVIEW,/* approve, reject or send back an application (the secretariat) */
 	ACT_OPS_READ,        /* /metrics */
 	ACT_DIRECTORY_READ,  /* the team directory: each field then by its visibility */
 	ACT_DIRECTORY_WRITE, /* edit a team record: its own team admins, or the secretariat */

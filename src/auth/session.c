@@ -41,13 +41,14 @@ static void fill_user(sqlite3_stmt *st, int col, struct principal *p)
 	snprintf(p->lang, sizeof(p->lang), "%s", db_col_text(st, col + 5));
 	snprintf(p->tz, sizeof(p->tz), "%s", db_col_text(st, col + 6));
 	p->mfa_enabled = sqlite3_column_int(st, col + 7) != 0;
+	snprintf(p->org_status, sizeof(p->org_status), "%s", db_col_text(st, col + 8));
 }
 
 int session_lookup(struct db *db, const char *token, int64_t now, int idle_s, struct principal *p)
 {
 	static const char sql[] =
 		"SELECT s.id, s.csrf, s.mfa_pending, s.last_seen_at,"
-		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz, u.mfa_enabled"
+		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz, u.mfa_enabled, o.status"
 		" FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id"
 		" WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled = 0";
 	static const char touch[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
@@ -71,6 +72,8 @@ int session_lookup(struct db *db, const char *token, int64_t now, int idle_s, st
 	int64_t last_seen = sqlite3_column_int64(st, 3);
 	fill_user(st, 4, p);
 	sqlite3_reset(st);
+	if (strcmp(p->org_status, "active") != 0)
+		return SESSION_ORG_INACTIVE;
 	if (now - last_seen >= 60) {
 		st = db_stmt(db, touch);
 		if (!st)
@@ -117,7 +120,7 @@ int apitoken_lookup(struct db *db, const char *token, int64_t now, struct princi
 {
 	static const char sql[] =
 		"SELECT t.id, t.scope, t.last_used_at,"
-		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz, u.mfa_enabled"
+		" u.id, u.org_id, u.role, o.kind, u.name, u.lang, u.tz, u.mfa_enabled, o.status"
 		" FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN orgs o ON o.id = u.org_id"
 		" WHERE t.token_hash = ? AND t.revoked_at IS NULL"
 		" AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0";
@@ -140,6 +143,8 @@ int apitoken_lookup(struct db *db, const char *token, int64_t now, struct princi
 	int64_t last_used = sqlite3_column_int64(st, 2);
 	fill_user(st, 3, p);
 	sqlite3_reset(st);
+	if (strcmp(p->org_status, "active") != 0)
+		return SESSION_ORG_INACTIVE;
 	if (now - last_used >= 60) {
 		st = db_stmt(db, touch);
 		if (!st)

@@ -22,6 +22,10 @@ void config_defaults(struct config *c)
 	snprintf(c->default_tz, sizeof(c->default_tz), "Asia/Tokyo");
 	c->session_idle_s = 8 * 3600;
 	c->session_absolute_s = 7 * 24 * 3600;
+	c->sponsors_required = 2;
+	c->community_window_days = 21;
+	c->reapply_lock_months = 12;
+	c->application_verify_hours = 48;
 	snprintf(c->smtp_host, sizeof(c->smtp_host), "localhost");
 	c->smtp_port = 25;
 	snprintf(c->mail_from, sizeof(c->mail_from), "shisa@localhost");
@@ -31,6 +35,7 @@ void config_defaults(struct config *c)
 	c->reminder_repeat_days = 14;
 	c->reminder_max = 4;
 	c->securitytxt_expires_days = 364;
+	c->withdrawn_retention_days = 365;
 	c->member_target = 3000;
 	snprintf(c->instance_name, sizeof(c->instance_name), "shisa");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
@@ -70,6 +75,10 @@ static const struct setting settings[] = {
 	B("metrics_public", metrics_public),
 	I("session_idle", session_idle_s, 60, 30 * 86400),
 	I("session_absolute", session_absolute_s, 300, 365 * 86400),
+	I("sponsors_required", sponsors_required, 1, 10),
+	I("community_window_days", community_window_days, 1, 365),
+	I("reapply_lock_months", reapply_lock_months, 0, 120),
+	I("application_verify_hours", application_verify_hours, 1, 720),
 	S("smtp_host", smtp_host),
 	I("smtp_port", smtp_port, 1, 65535),
 	B("smtp_starttls", smtp_starttls),
@@ -84,6 +93,7 @@ static const struct setting settings[] = {
 	S("bounce_address", bounce_address),
 	/* RFC 9116 recommends less than a year. */
 	I("securitytxt_expires_days", securitytxt_expires_days, 1, 364),
+	I("withdrawn_retention_days", withdrawn_retention_days, 0, 36500),
 	I("member_target", member_target, 1, 10000000),
 	S("instance_name", instance_name),
 	S("log_level", log_level),

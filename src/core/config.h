@@ -25,19 +25,24 @@ struct config {
 	bool metrics_public;       /* serve /metrics to any address, not only loopback */
 	int session_idle_s;
 	int session_absolute_s;
+	int sponsors_required;     /* member teams that must sponsor an application */
+	int community_window_days; /* how long member teams may support or object to an application */
+	int reapply_lock_months;   /* a rejected organisation may apply again after this many months */
+	int application_verify_hours; /* the application form's verification link works this long */
 	char smtp_host[128];
 	int smtp_port;
 	bool smtp_starttls;
 	char smtp_user[128];
 	char smtp_password[128];
 	char mail_from[254];
-	int jobs_retry_base_s;
-	int confirm_months;        /* teams re-confirm their directory record this often */      /* first retry delay; doubles each attempt */
+	int jobs_retry_base_s;     /* first retry delay; doubles each attempt */
+	int confirm_months;        /* teams re-confirm their directory record this often */
 	int reminder_lead_days;    /* the first confirmation reminder this many days before a record is due */
 	int reminder_repeat_days;  /* then again this often while it stays unconfirmed */
 	int reminder_max;          /* at most this many reminders per due record; 0: none */
 	char bounce_address[254];  /* envelope sender of outgoing mail (where DSNs go); "" = mail_from */
 	int securitytxt_expires_days; /* a team's security.txt expires this many days after it is made */
+	int withdrawn_retention_days; /* a withdrawn organisation's people, contacts and users are erased after this */
 	int member_target;         /* the statistics' projection: the year the association would reach this many members */
 	char instance_name[128];
 	char log_level[8];

@@ -9,6 +9,7 @@
 #include "directory/team.h"
 #include "http/input.h"
 #include "http/respond.h"
+#include "http/response_cache.h"
 
 struct list_state {
 	struct jw *w;
@@ -37,7 +38,7 @@ static void each_facet(const struct team_facet *f, void *arg)
  * ?constituency_type= ?sort= (relevance|name) ?limit= ?cursor=. */
 static void teams_list(struct ctx *c)
 {
-	if (dir_answer_kept(c))
+	if (response_cache_answer(c))
 		return;
 	static const char *const sorts[] = {"relevance", "name", NULL};
 	struct team_query q = {
@@ -111,7 +112,7 @@ static int record_json(struct ctx *c, struct buf *b)
 
 static void team_get(struct ctx *c)
 {
-	if (dir_answer_kept(c))
+	if (response_cache_answer(c))
 		return;
 	struct buf b;
 	buf_init(&b, 8u << 20);

@@ -812,7 +812,7 @@ static void new_render(struct ctx *c, int status)
 	                                        oo.sel == 0));
 	int n;
 	do {
-		n = org_list(c->db, oo.last, 500, add_org_opt, &oo);
+		n = org_list(c->db, NULL, oo.last, 500, add_org_opt, &oo);
 	} while (n == 500 && json_array_size(oo.arr) < ORG_SELECT_MAX);
 	json_t *values = json_object();
 	static const char *const fields[] = {"slug", "name_en", "org_id", NULL};

@@ -7,7 +7,6 @@
 #include "core/json_writer.h"
 #include "core/clock.h"
 #include "directory/bounce.h"
-#include "directory/dir_version.h"
 #include "directory/constituency_type.h"
 #include "directory/directory_http.h"
 #include "directory/export.h"
@@ -33,12 +32,6 @@ static const char *in_lang(struct ctx *c, json_t *bilingual)
 	const char *mine = json_string_value(json_object_get(bilingual, lang_code(c->lang)));
 	const char *other = json_string_value(json_object_get(bilingual, c->lang == LANG_JA ? "en" : "ja"));
 	return mine && *mine ? mine : other ? other : "";
-}
-
-bool dir_answer_kept(struct ctx *c)
-{
-	struct dir_version v;
-	return dir_version_read(c->db, &v) == 0 && response_cache_answer(c, v.version);
 }
 
 /* Parse what team_write_json wrote: the page works from exactly that. */
@@ -142,7 +135,7 @@ static json_t *page_link(struct ctx *c, int offset)
 
 static void directory_page(struct ctx *c)
 {
-	if (dir_answer_kept(c))
+	if (response_cache_answer(c))
 		return;
 	struct team_query q = {
 		.q = input_query_text(c, "q", 200),
@@ -202,7 +195,7 @@ static void label_rows(struct ctx *c, json_t *list, const char *field, const cha
 
 static void team_page(struct ctx *c)
 {
-	if (dir_answer_kept(c))
+	if (response_cache_answer(c))
 		return;
 	struct team t;
 	int found = team_load(c->db, ctx_param(c, "slug"), 0, &t);
@@ -256,6 +249,18 @@ static void team_page(struct ctx *c)
 	                      "confirmed", form_get(&c->query, "confirmed") != NULL, "saved",
 	                      can_confirm && form_get(&c->query, "saved") != NULL);
 	json_object_set_new(d, "bounce_notice", json_boolean(bounced > 0));
+	/* Besides the secretariat nobody reaches a suspended or withdrawn
+	 * team's page (team_listed; its own users cannot sign in): say so. */
+	if (strcmp(t.state, "active") != 0) {
+		char key[48];
+		snprintf(key, sizeof(key), "org_status.name.%s", t.state);
+		const char *vars[] = {"status", ctx_t(c, key), NULL};
+		struct buf note;
+		buf_init(&note, 4096);
+		if (i18n_fill(&note, ctx_t(c, "org_status.team_hidden"), vars) == 0 && note.data)
+			json_object_set_new(d, "hidden_notice", json_string(note.data));
+		buf_release(&note);
+	}
 	if (can_confirm)
 		json_object_set_new(d, "securitytxt", securitytxt_publish_steps(v));
 	http_page(c, 200, "team.html", d);

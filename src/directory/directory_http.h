@@ -7,12 +7,6 @@
 #include "directory/team_store.h"
 #include "http/router.h"
 
-/* Answer from the response cache (response_cache.h) when this reader's
- * same request was answered since the directory last changed, whoever
- * changed it (its change counter, dir_version.h, is read for that): true
- * when answered; false, and the answer will be kept, otherwise. */
-bool dir_answer_kept(struct ctx *c);
-
 /* Load the team named by the path's {slug} into T when the actor may edit
  * it (its own team admins, or the secretariat). Otherwise answer (404 for
  * a team the actor may not see, 403 for one they may not change) and

@@ -34,8 +34,11 @@ bool team_slug_reserved(const char *s)
 /* The teams row alone, without its search rows. */
 static int insert_team(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id)
 {
+	/* A team created for a suspended or withdrawn organisation starts as
+	 * hidden as the rest of it (docs/membership.md). */
 	static const char sql[] =
-		"INSERT INTO teams (org_id, slug, name_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?)";
+		"INSERT INTO teams (org_id, slug, name_en, state, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, coalesce((SELECT status FROM orgs WHERE id = ?1), 'active'), ?4, ?5)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
 		return -1;

@@ -47,8 +47,10 @@ bool team_slug_valid(const char *s);
 /* Whether S is a valid slug that no team may have because an address of
  * the directory itself uses it ("export", "new"). */
 bool team_slug_reserved(const char *s);
-/* Create a team for ORG_ID (0: none yet). 1 created (*ID set), 0 the slug
- * or the organisation already has one, -1 error. */
+/* Create a team for ORG_ID (0: none yet), in the state of the
+ * organisation's status (hidden when it is suspended or withdrawn). 1
+ * created (*ID set), 0 the slug or the organisation already has one, -1
+ * error. */
 int team_create(struct db *db, int64_t org_id, const char *slug, const char *name_en, int64_t now, int64_t *id);
 /* team_create, then team_apply of CH (whose name.en is the name), with
  * the search rows written once: for importers and `shisa dev seed`,

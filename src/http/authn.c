@@ -35,11 +35,18 @@ static void use_principal(struct ctx *c, const struct principal *p, const char *
 	*user_lang = ctx_strndup(c, p->lang, strlen(p->lang));
 }
 
-enum err authn_resolve(struct ctx *c, const char **user_lang)
+/* Why a user of a suspended or withdrawn organisation is refused. */
+static const char *org_refusal(const struct principal *p)
+{
+	return strcmp(p->org_status, "withdrawn") == 0 ? "signin.org_withdrawn" : "signin.org_suspended";
+}
+
+enum err authn_resolve(struct ctx *c, const char **user_lang, const char **why)
 {
 	struct principal p;
 	int64_t now = clock_now();
 	*user_lang = NULL;
+	*why = NULL;
 	snprintf(c->user_tz, sizeof(c->user_tz), "%s", c->cfg->default_tz);
 
 	h2o_iovec_t auth = ctx_header(c, "authorization");
@@ -52,6 +59,12 @@ enum err authn_resolve(struct ctx *c, const char **user_lang)
 			return ERR_INTERNAL;
 		if (rc == 0)
 			return ERR_UNAUTHENTICATED;
+		if (rc == SESSION_ORG_INACTIVE) {
+			/* The token is genuine: its holder may learn why it stopped working. */
+			*user_lang = ctx_strndup(c, p.lang, strlen(p.lang));
+			*why = org_refusal(&p);
+			return ERR_FORBIDDEN;
+		}
 		use_principal(c, &p, user_lang);
 		return ERR_OK;
 	}
@@ -77,6 +90,8 @@ enum err authn_resolve(struct ctx *c, const char **user_lang)
 			c->set_csrf_cookie = false;
 			return ERR_OK;
 		}
+		/* Unknown, expired, or of a suspended or withdrawn organisation
+		 * (SESSION_ORG_INACTIVE; signing in again says why): it ends. */
 		http_cookie(c, COOKIE_SESSION, "", -1);
 	}
 	anonymous(c);

@@ -11,8 +11,10 @@
 #define COOKIE_LANG "shisa_lang"
 
 /* Return ERR_OK (possibly anonymous), ERR_UNAUTHENTICATED for a bad Bearer
- * token, or ERR_INTERNAL. *USER_LANG receives the user's language setting. */
-enum err authn_resolve(struct ctx *c, const char **user_lang);
+ * token, ERR_FORBIDDEN for the token of a user whose organisation is
+ * suspended or withdrawn (*WHY then names the i18n key that says so), or
+ * ERR_INTERNAL. *USER_LANG receives the user's language setting. */
+enum err authn_resolve(struct ctx *c, const char **user_lang, const char **why);
 /* True when C's session has passed the password but not yet the second factor. */
 bool authn_mfa_pending(const struct ctx *c);
 

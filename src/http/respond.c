@@ -246,8 +246,14 @@ static void error_json(struct ctx *c, const struct err_info *ei, const char *mes
 
 void http_error(struct ctx *c, enum err e, const char *detail_key)
 {
+	http_error_message(c, e, ctx_t(c, detail_key ? detail_key : err_info(e)->msg_key));
+}
+
+void http_error_message(struct ctx *c, enum err e, const char *message)
+{
 	const struct err_info *ei = err_info(e);
-	const char *message = ctx_t(c, detail_key ? detail_key : ei->msg_key);
+	if (!message)
+		message = ctx_t(c, ei->msg_key);
 	if (e == ERR_INTERNAL)
 		log_kv(LOG_ERROR, "internal error", "rid", c->rid,
 		       "route", c->route ? c->route->pattern : "-", NULL);

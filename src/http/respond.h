@@ -42,6 +42,9 @@ void http_json_value(struct ctx *c, int status, json_t *v);
 /* Send the error E. DETAIL_KEY, when not NULL, is an i18n key that replaces
  * the generic message. Field errors recorded in C are included. */
 void http_error(struct ctx *c, enum err e, const char *detail_key);
+/* Send the error E with MESSAGE (already in the reader's language)
+ * instead of the generic one; NULL means the generic one. */
+void http_error_message(struct ctx *c, enum err e, const char *message);
 /* 303 See Other to LOCATION (a local path). */
 void http_redirect(struct ctx *c, const char *location);
 /* Render template NAME inside the layout with DATA (reference stolen). */

@@ -1,7 +1,9 @@
 /* Kept answers, one table for every loop thread; see response_cache.h.
  *
  * A mutex guards the table: a hit holds it for one lookup and one copy
- * (tens of microseconds for a page), far below the cost of drawing it.
+ * (a few microseconds for a page), far below the cost of drawing it. It
+ * spins a little before it sleeps, since it is never held for long: two
+ * loops reading at once wait for each other without a system call.
  * Entries are chained per hash bucket and listed oldest first, so the
  * memory bound evicts the oldest. Invalidation frees everything and bumps
  * a generation; an answer drawn under an older generation is not kept. */
@@ -37,7 +39,7 @@ static struct {
 	struct entry *bucket[NBUCKETS];
 	struct entry *oldest, *newest;
 	unsigned long long hits, misses, kept, entries;
-} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+} cache = {.lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP};
 
 void response_cache_init(size_t max_bytes)
 {
@@ -100,10 +102,10 @@ static uint64_t fnv1a(const char *s, size_t n)
 
 /* Everything an answer may depend on, one field a line; false when the
  * request is too unusual to keep (a path over MAX_KEY). */
-static bool make_key(struct ctx *c, int64_t data_version, char *key, size_t *len)
+static bool make_key(struct ctx *c, char *key, size_t *len)
 {
 	const h2o_req_t *r = c->req;
-	int n = snprintf(key, MAX_KEY, "%lld\n%.*s\n%s\n%lld\n%d\n%lld\n%s\n%s\n", (long long)data_version,
+	int n = snprintf(key, MAX_KEY, "%.*s\n%s\n%lld\n%d\n%lld\n%s\n%s\n",
 	                 (int)r->method.len, r->method.base, lang_code(c->lang), (long long)c->actor.user_id, (int)c->actor.role,
 	                 (long long)c->actor.org_id, c->user_name, c->user_tz);
 	if (n < 0 || (size_t)n + r->path.len >= MAX_KEY)
@@ -139,11 +141,11 @@ static char *fill(struct ctx *c, const struct entry *e, size_t *len)
 	return out;
 }
 
-bool response_cache_answer(struct ctx *c, int64_t data_version)
+bool response_cache_answer(struct ctx *c)
 {
 	char key[MAX_KEY];
 	size_t len;
-	if (!cache.max_bytes || !make_key(c, data_version, key, &len))
+	if (!cache.max_bytes || !make_key(c, key, &len))
 		return false;
 	uint64_t hash = fnv1a(key, len);
 	double now = clock_mono_ms();

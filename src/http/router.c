@@ -277,6 +277,22 @@ static bool read_upload(struct ctx *c, size_t max_body)
 	return false;
 }
 
+/* A new request id: 64 random bits as hex. They name requests in logs and
+ * the audit log, so they need to be unique, not secret: each loop takes
+ * its bits from a buffer it refills now and then, which spares a request
+ * the system call libsodium makes on every call to check for a fork. */
+static void request_id(char out[17])
+{
+	static _Thread_local unsigned char pool[512];
+	static _Thread_local size_t used = sizeof(pool);
+	if (used == sizeof(pool)) {
+		randombytes_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	sodium_bin2hex(out, 17, pool + used, 8);
+	used += 8;
+}
+
 int router_handle(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct ctx *c = h2o_mem_alloc_pool(&req->pool, sizeof(*c));
@@ -288,9 +304,7 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 	c->start_ms = clock_mono_ms();
 	c->route_index = -1;
 	c->secure = c->cfg->secure_cookies;
-	unsigned char rnd[8];
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(c->rid, sizeof(c->rid), rnd, sizeof(rnd));
+	request_id(c->rid);
 	c->lang = strcmp(c->cfg->default_lang, "en") == 0 ? LANG_EN : LANG_JA;
 
 	const char *path = req->path_normalized.base;
@@ -341,11 +355,11 @@ int router_handle(h2o_handler_t *self, h2o_req_t *req)
 	c->route_index = ri;
 	c->is_api = c->is_api || (c->route->flags & ROUTE_API);
 
-	const char *user_lang = NULL;
-	enum err ae = authn_resolve(c, &user_lang);
+	const char *user_lang = NULL, *refusal = NULL;
+	enum err ae = authn_resolve(c, &user_lang, &refusal);
 	choose_language(c, user_lang);
 	if (ae != ERR_OK) {
-		http_error(c, ae, NULL);
+		http_error(c, ae, refusal);
 		return 0;
 	}
 

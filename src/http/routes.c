@@ -2,10 +2,13 @@
 #include "accounts/account_http.h"
 #include "accounts/admin_api.h"
 #include "accounts/admin_http.h"
+#include "accounts/org_status_api.h"
+#include "accounts/org_status_http.h"
 #include "audit/audit_http.h"
 #include "auth/auth_http.h"
 #include "directory/directory_http.h"
 #include "directory/snapshot_http.h"
+#include "membership/application_http.h"
 #include "http/router.h"
 #include "stats/stats_http.h"
 #include "web/site.h"
@@ -25,10 +28,14 @@ const struct route *const route_tables[] = {
 	directory_page_routes,
 	lookup_routes,
 	lookup_batch_routes,
+	application_api_routes,
+	membership_rules_routes,
 	key_routes,
 	stale_routes,
 	snapshot_routes,
 	import_routes,
+	org_status_routes,
+	org_status_api_routes,
 	stats_routes,
 	NULL,
 };

@@ -8,6 +8,7 @@
 #include "jobs/jobs.h"
 #include "jobs/periodic.h"
 #include "mail/outbox.h"
+#include "membership/application_mail.h"
 
 #define LEASE_S 300
 #define BACKOFF_MAX_S 3600
@@ -15,10 +16,16 @@
 struct job_kind {
 	const char *name;
 	enum job_result (*run)(const struct config *cfg, const char *payload, char *err, size_t errlen);
+	/* Or, for a job that writes to the database: it gets the runner's
+	 * connection and its own id, so that it can mark itself done in the
+	 * transaction of its writes and never do them twice. */
+	enum job_result (*run_db)(struct db *db, const struct config *cfg, int64_t id, const char *payload, char *err,
+	                          size_t errlen);
 };
 
 static const struct job_kind kinds[] = {
-	{"mail", mail_job_run},
+	{"mail", mail_job_run, NULL},
+	{"membership.mail", NULL, app_mail_job_run},
 };
 
 struct jobs_runner {
@@ -120,7 +127,7 @@ int jobs_run_one(struct db *db, const struct config *cfg)
 	const struct job_kind *k = find_kind(kind);
 	enum job_result res = JOB_FAIL;
 	if (k)
-		res = k->run(cfg, payload, err, sizeof(err));
+		res = k->run ? k->run(cfg, payload, err, sizeof(err)) : k->run_db(db, cfg, id, payload, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "unknown job kind %s", kind);
 

@@ -1,8 +1,10 @@
 /* Periodic tasks of the job runner; see periodic.h. */
 #include <stdio.h>
+#include "accounts/org_purge.h"
 #include "core/log.h"
 #include "directory/remind.h"
 #include "jobs/periodic.h"
+#include "membership/application_flow.h"
 
 #define LEASE_S 3600
 
@@ -25,8 +27,22 @@ static int remind_task(struct db *db, const struct config *cfg, int64_t now)
 	return n < 0 ? -1 : 0;
 }
 
+/* Applications whose community window has ended go to the secretariat. */
+static int close_windows_task(struct db *db, const struct config *cfg, int64_t now)
+{
+	int n = application_close_windows(db, cfg, now, "job", NULL, NULL);
+	if (n > 0) {
+		char count[16];
+		snprintf(count, sizeof(count), "%d", n);
+		log_kv(LOG_INFO, "community windows closed", "applications", count, NULL);
+	}
+	return n < 0 ? -1 : 0;
+}
+
 static const struct periodic_task tasks[] = {
+	{"membership.close_windows", 60, close_windows_task},
 	{"directory.remind", 86400, remind_task},
+	{"membership.purge", 86400, org_purge_task},
 };
 
 /* Take TASK when it is due: 1 taken, 0 not due (or another runner took

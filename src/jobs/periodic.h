@@ -1,5 +1,6 @@
 /* Work the job runner does on a schedule rather than on demand: the daily
- * scan for directory confirmation reminders. When each task is next due
+ * scan for directory confirmation reminders, and the daily erasure of
+ * withdrawn organisations' data after the retention period. When each task is next due
  * is kept in the database (periodic_tasks), so a restart neither repeats
  * a task nor skips one, and two servers on one database do not both run
  * it: a runner claims a due task by moving its next time an hour ahead (a

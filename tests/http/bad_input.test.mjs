@@ -334,6 +334,10 @@ checkJsonRoute('PATCH', '/api/v1/me', { headers: bearer, validBody: '{"lang":"xx
 checkJsonRoute('POST', '/api/v1/me/tokens', { headers: bearer, validBody: '{"scope":"all"}' });
 checkJsonRoute('POST', '/api/v1/users', { headers: bearer, validBody: '{"email":"not an address"}' });
 checkJsonRoute('POST', '/api/v1/orgs', { headers: bearer, validBody: '{"kind":"club"}' });
+// A status change: the organisation (here the secretariat's own, which
+// has none) is only looked at once the body is a valid change.
+checkJsonRoute('POST', '/api/v1/orgs/1/status', { headers: bearer, validBody: '{"status":"gone","reason":"x"}' });
+checkJsonRoute('POST', '/api/v1/orgs/1/status-history', { headers: bearer, expect: [405], why: 'GET-only route' });
 checkJsonRoute('POST', '/api/v1/teams', { headers: bearer, validBody: '{"slug":"Not A Slug"}' });
 checkJsonRoute('PATCH', '/api/v1/teams/team-x', { headers: bearer, validBody: '{"country":"XX"}' });
 // The directory import takes whole files: Trusted Introducer's JSON, and
@@ -370,6 +374,19 @@ cases('export scope', ['all', 'MEMBERS', '', 'public,members', "' OR 1=1 --", '<
     },
   })));
 checkJsonRoute('POST', '/api/v1/directory/snapshot.json', { expect: [405], why: 'GET-only route (the offline snapshot)' });
+// Membership: the public application form and its verification (anyone),
+// the rules (the secretariat), and the secretariat's decisions on an
+// application that does not exist ({} is a whole request to those: 404).
+// The applicant's and the team admins' routes are covered with their own
+// accounts in applications_hostile.test.mjs.
+checkJsonRoute('POST', '/api/v1/applications', { validBody: '{"org_name":""}' });
+checkJsonRoute('POST', '/api/v1/applications/verify', { validBody: '{"token":"x"}' });
+checkJsonRoute('PUT', '/api/v1/membership/rules', { headers: bearer, validBody: '{"tlp":"x"}' });
+for (const action of ['approve', 'reject', 'send-back'])
+  checkJsonRoute('POST', `/api/v1/applications/999/${action}`, {
+    headers: bearer, expect: [400, 404, 413, 415, 422], why: '{} asks for the decision: there is no application 999',
+    codes: ['invalid_json', 'validation_failed', 'unsupported_media_type', 'too_large', 'bad_request', 'not_found'],
+  });
 // The statistics: GET-only; their one parameter, as_of, is a day up to
 // today or a 400 naming it (or the query string); an unknown chart is a
 // 404, JSON on the API, a readable page otherwise.

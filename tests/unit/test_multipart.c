@@ -9,31 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "http/multipart.h"
-
-/* Each test frees everything at once. */
-struct arena {
-	void **p;
-	size_t n, cap;
-};
-
-static void *arena_alloc(void *owner, size_t n)
-{
-	struct arena *a = owner;
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
-		a->p = realloc(a->p, a->cap * sizeof(*a->p));
-		assert_non_null(a->p);
-	}
-	return a->p[a->n++] = malloc(n ? n : 1);
-}
-
-static void arena_free(struct arena *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->p[i]);
-	free(a->p);
-	memset(a, 0, sizeof(*a));
-}
+#include "test_arena.h"
 
 #define CT "multipart/form-data; boundary=----WebKitFormBoundaryAbC123"
 #define B "------WebKitFormBoundaryAbC123"

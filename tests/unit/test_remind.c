@@ -306,19 +306,26 @@ static void daily_scan_in_the_runner(void **state)
 	struct config cfg;
 	config_defaults(&cfg);
 	snprintf(cfg.base_url, sizeof(cfg.base_url), "https://shisa.example.jp");
+	/* Other tasks run on their own schedules: look at this one's last run. */
+	static const char last_run[] = "SELECT last_at FROM periodic_tasks WHERE name = 'directory.remind'";
 	int64_t now = DUE + DAY;
-	assert_int_equal(periodic_run_due(db, &cfg, now), 1);
+	assert_true(periodic_run_due(db, &cfg, now) >= 1);
+	assert_int_equal(count(db, last_run), now);
 	assert_int_equal(count(db, "SELECT count(*) FROM team_reminders"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM jobs WHERE kind = 'mail'"), 2);
 	assert_int_equal(count(db, "SELECT next_at - last_at FROM periodic_tasks WHERE name = 'directory.remind'"), DAY);
-	assert_int_equal(periodic_run_due(db, &cfg, now + 3600), 0);
-	assert_int_equal(periodic_run_due(db, &cfg, now + DAY - 1), 0);
-	assert_int_equal(periodic_run_due(db, &cfg, now + DAY), 1);
+	assert_true(periodic_run_due(db, &cfg, now + 3600) >= 0);
+	assert_true(periodic_run_due(db, &cfg, now + DAY - 1) >= 0);
+	assert_int_equal(count(db, last_run), now);
+	assert_true(periodic_run_due(db, &cfg, now + DAY) >= 1);
+	assert_int_equal(count(db, last_run), now + DAY);
 	/* The scan itself never repeats a reminder: nothing new a day later. */
 	assert_int_equal(count(db, "SELECT count(*) FROM jobs WHERE kind = 'mail'"), 2);
-	assert_int_equal(db_exec(db, "UPDATE periodic_tasks SET next_at = next_at + 3600"), 0);
-	assert_int_equal(periodic_run_due(db, &cfg, now + 2 * DAY), 0);
-	assert_int_equal(periodic_run_due(db, &cfg, now + 2 * DAY + 3600), 1);
+	assert_int_equal(db_exec(db, "UPDATE periodic_tasks SET next_at = next_at + 3600 WHERE name = 'directory.remind'"), 0);
+	assert_true(periodic_run_due(db, &cfg, now + 2 * DAY) >= 0);
+	assert_int_equal(count(db, last_run), now + DAY);
+	assert_true(periodic_run_due(db, &cfg, now + 2 * DAY + 3600) >= 1);
+	assert_int_equal(count(db, last_run), now + 2 * DAY + 3600);
 }
 
 int main(void)
