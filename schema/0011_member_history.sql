@@ -31,8 +31,8 @@ CREATE INDEX member_history_team ON member_history(team_id);
 
 -- What the statistics read beyond the directory's tables (whose changes
 -- directory_version counts): the history, who is a member (an
--- organisation's kind), and the applications. The server keeps answers of
--- /stats until either counter moves.
+-- organisation's kind), and the applications. The server drops its kept
+-- answers of /stats when it finds this counter moved.
 CREATE TABLE stats_version (
 	id       INTEGER PRIMARY KEY CHECK (id = 1),
 	version  INTEGER NOT NULL

@@ -11,16 +11,17 @@
  * The figures read every team (a tenth of a second at 100,000 teams), so
  * they are computed on the worker pool with a connection of its own, and
  * the answer is written back on the request's loop. Answers are kept
- * (response_cache.h) under the sum of the directory's change counter and
- * stats_version, which triggers move on every change to the history, the
- * organisations' kinds and the applications, so a change by any process
- * shows at the next request. */
+ * (response_cache.h): the directory's changes drop them as they drop the
+ * directory's own; the other data the figures read (the history, the
+ * organisations' kinds, the applications) moves stats_version through
+ * triggers, whoever changes it, and a request that finds it moved drops
+ * the kept answers first, so such a change shows at the next request. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/clock.h"
 #include "core/log.h"
-#include "directory/dir_version.h"
 #include "directory/fields.h"
 #include "http/input.h"
 #include "http/respond.h"
@@ -31,14 +32,20 @@
 #include "stats/stats_output.h"
 #include "stats/stats_table.h"
 
+/* stats_version as last read by any request of this process. */
+static _Atomic int64_t seen_version = -1;
+
 /* Answer from the response cache when nothing the figures read changed
  * since this reader's same request was answered. */
 static bool answer_kept(struct ctx *c)
 {
 	static const char sql[] = "SELECT version FROM stats_version WHERE id = 1";
-	struct dir_version v;
-	int64_t stats = db_scalar(c->db, sql);
-	return stats >= 0 && dir_version_read(c->db, &v) == 0 && response_cache_answer(c, v.version + stats);
+	int64_t now = db_scalar(c->db, sql);
+	if (now < 0)
+		return false;
+	if (atomic_exchange(&seen_version, now) != now)
+		response_cache_invalidate();
+	return response_cache_answer(c);
 }
 
 /* Today in the instance's time zone, as YYYY-MM-DD. */
