@@ -12,6 +12,7 @@ extern const struct cli_cmd cli_serve, cli_migrate, cli_setup_link, cli_admin, c
 extern const struct cli_cmd cli_mail;
 extern const struct cli_cmd cli_dev;
 extern const struct cli_cmd cli_membership;
+extern const struct cli_cmd cli_stats;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_serve, &cli_migrate, &cli_setup_link, &cli_admin, &cli_user, &cli_backup, &cli_restore, &cli_audit, &cli_directory,
@@ -19,6 +20,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_lookup, &cli_version,
 	&cli_dev,
 	&cli_membership,
+	&cli_stats,
 	NULL,
 };
 

@@ -39,6 +39,7 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_DIRECTORY_CREATE] = {"directory.create", R(ROLE_SECRETARIAT), true, false},
 	[ACT_DIRECTORY_SNAPSHOT] = {"directory.snapshot", R(ROLE_MEMBER) | R(ROLE_TEAM_ADMIN) | R(ROLE_SECRETARIAT), false,
 	                            false},
+	[ACT_STATS_DETAIL]    = {"stats.detail", R(ROLE_MEMBER) | R(ROLE_TEAM_ADMIN) | R(ROLE_SECRETARIAT), false, false},
 };
 
 static const char *const role_names[ROLE__COUNT] = {

@@ -42,6 +42,7 @@ enum action {
 	ACT_DIRECTORY_WRITE, /* edit a team record: its own team admins, or the secretariat */
 	ACT_DIRECTORY_CREATE,/* create a team record (the secretariat) */
 	ACT_DIRECTORY_SNAPSHOT,/* download the offline snapshot: the members-visible directory */
+	ACT_STATS_DETAIL,    /* the statistics' members-only figures (department, team size, applications) */
 	ACT__COUNT
 };
 

@@ -36,6 +36,7 @@ void config_defaults(struct config *c)
 	c->reminder_max = 4;
 	c->securitytxt_expires_days = 364;
 	c->withdrawn_retention_days = 365;
+	c->member_target = 3000;
 	snprintf(c->instance_name, sizeof(c->instance_name), "shisa");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }
@@ -93,6 +94,7 @@ static const struct setting settings[] = {
 	/* RFC 9116 recommends less than a year. */
 	I("securitytxt_expires_days", securitytxt_expires_days, 1, 364),
 	I("withdrawn_retention_days", withdrawn_retention_days, 0, 36500),
+	I("member_target", member_target, 1, 10000000),
 	S("instance_name", instance_name),
 	S("log_level", log_level),
 };

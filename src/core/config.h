@@ -43,6 +43,7 @@ struct config {
 	char bounce_address[254];  /* envelope sender of outgoing mail (where DSNs go); "" = mail_from */
 	int securitytxt_expires_days; /* a team's security.txt expires this many days after it is made */
 	int withdrawn_retention_days; /* a withdrawn organisation's people, contacts and users are erased after this */
+	int member_target;         /* the statistics' projection: the year the association would reach this many members */
 	char instance_name[128];
 	char log_level[8];
 };

@@ -11,6 +11,7 @@
 #include "membership/application_http.h"
 #include "membership/application_pages.h"
 #include "http/router.h"
+#include "stats/stats_http.h"
 #include "web/site.h"
 
 const struct route *const route_tables[] = {
@@ -40,5 +41,6 @@ const struct route *const route_tables[] = {
 	import_routes,
 	org_status_routes,
 	org_status_api_routes,
+	stats_routes,
 	NULL,
 };

@@ -387,6 +387,42 @@ for (const action of ['approve', 'reject', 'send-back'])
     headers: bearer, expect: [400, 404, 413, 415, 422], why: '{} asks for the decision: there is no application 999',
     codes: ['invalid_json', 'validation_failed', 'unsupported_media_type', 'too_large', 'bad_request', 'not_found'],
   });
+// The statistics: GET-only; their one parameter, as_of, is a day up to
+// today or a 400 naming it (or the query string); an unknown chart is a
+// 404, JSON on the API, a readable page otherwise.
+checkJsonRoute('POST', '/api/v1/stats', { expect: [405], why: 'GET-only route (the statistics)' });
+checkJsonRoute('POST', '/api/v1/stats/growth', { expect: [405], why: 'GET-only route (the statistics)' });
+cases('statistics day', ['2023-02-30', 'yesterday', '1899-12-31', '2999-01-01', '', "' OR 1=1 --", '<script>alert(1)</script>', '%00', '%ff%fe', '%zz', 'x'.repeat(4000)]
+  .flatMap((q) => ['/api/v1/stats', '/api/v1/stats/sector', '/stats', '/stats/growth.csv'].map((path) => ({
+    name: `${path}?as_of=${q.slice(0, 30)}`,
+    send: `GET ${path}?as_of=${/^%/.test(q) ? q : encodeURIComponent(q)} HTTP/1.1\r\n${H}\r\n`,
+    // An empty as_of is today's figures.
+    expect: q === '' ? [200] : [400],
+    check: (r) => {
+      noReflection(q)(r);
+      if (q === '' || !path.startsWith('/api/')) return;
+      const e = rawApiError(r);
+      assert.ok(e.fields?.as_of || /query string/.test(e.message), JSON.stringify(e));
+    },
+  }))));
+cases('statistics chart', ['nope', 'GROWTH', 'growth.csv', '%00', 'x'.repeat(300), '<script>'].map((name) => ({
+  name: `/api/v1/stats/${name.slice(0, 30)}`,
+  send: `GET /api/v1/stats/${/^%/.test(name) ? name : encodeURIComponent(name)} HTTP/1.1\r\n${H}\r\n`,
+  expect: [400, 404],
+  check: (r) => {
+    noReflection(name)(r);
+    assert.ok(['not_found', 'bad_request'].includes(rawApiError(r).code));
+  },
+})));
+cases('statistics file', ['nope.csv', 'growth.txt', 'growth', '.svg', 'growth.csv.svg', '%2e%2e%2fetc%2fpasswd.csv', '<b>x</b>.svg'].map((file) => ({
+  name: `/stats/${file.slice(0, 30)}`,
+  send: `GET /stats/${/%/.test(file) ? file : encodeURIComponent(file)} HTTP/1.1\r\n${H}\r\n`,
+  expect: [404],
+  check: (r) => {
+    noReflection(file)(r);
+    assert.match(r.headers['content-type'], /^text\/html/);
+  },
+})));
 // The directory search's constituency type filter: text of at most 100
 // characters without control characters, else a 400 naming it (or the
 // query string) on the API and the page; hostile text is only ever a value
