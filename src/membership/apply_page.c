@@ -121,6 +121,13 @@ static void verify_render(struct ctx *c, int status, const char *token, const ch
 {
 	json_t *d = json_pack("{s:s,s:s,s:s,s:o}", "title", ctx_t(c, "apply.verify_title"), "token", token, "email", email,
 	                      "errors", ctx_field_errors_json(c));
+	/* After a refused password the page answers a POST: its link to the
+	 * other language keeps the mailed token (base64url, as mailed). */
+	if (*token && strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(token)) {
+		char path[128];
+		snprintf(path, sizeof(path), "/apply/verify?token=%.64s", token);
+		json_object_set_new(d, "page_path", json_string(path));
+	}
 	http_page(c, status, "apply_verify.html", d);
 }
 

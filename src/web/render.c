@@ -106,7 +106,8 @@ static void url_component(struct buf *b, const char *s)
 
 /* The current page in the other language: same path and query (filters,
  * page), with lang= replaced. A page drawn in answer to a POST to a path
- * that has no page of its own names its page in "page_path". */
+ * that has no page of its own, or whose page needs what the form carried,
+ * names its page in "page_path" (a path, perhaps with a query). */
 static void lang_switch_url(struct ctx *c, json_t *data)
 {
 	h2o_req_t *req = c->req;
@@ -118,7 +119,7 @@ static void lang_switch_url(struct ctx *c, json_t *data)
 		buf_adds(&b, page_path);
 	else
 		buf_add(&b, req->path.base, n < 1024 ? n : 1024);
-	buf_adds(&b, "?");
+	buf_adds(&b, page_path && strchr(page_path, '?') ? "&" : "?");
 	for (size_t i = 0; i < c->query.n; i++) {
 		if (!strcmp(c->query.fields[i].name, "lang"))
 			continue;

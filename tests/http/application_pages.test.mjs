@@ -193,7 +193,9 @@ test('the mailed link: unknown, mismatched passwords, wrong CSRF, then verified 
   assert.match(page.text, /value="taro@example-sec\.jp"/);
   assert.match(mainText(page.text), /パスワードを設定してください/);
 
-  await refused('/apply/verify', { token, password: PASSWORD, password_confirm: `${PASSWORD}!` }, { jar }, { status: 422, errors: { 'password_confirm': /./ } });
+  const mismatch = await refused('/apply/verify', { token, password: PASSWORD, password_confirm: `${PASSWORD}!` }, { jar }, { status: 422, errors: { 'password_confirm': /./ } });
+  assert.ok(mismatch.text.includes(`href="/apply/verify?token=${token}&amp;lang=ja"`) || mismatch.text.includes(`href="/apply/verify?token=${token}&lang=ja"`),
+    'the link to the other language keeps the mailed token');
   await refused('/apply/verify', { token, password: 'short', password_confirm: 'short' }, { jar }, { status: 422, errors: { password: /./ } });
   await refused('/apply/verify', { token, password: PASSWORD, password_confirm: PASSWORD }, { jar, csrf: 'y'.repeat(43) }, { status: 403 });
   const v = await post('/apply/verify', { token, password: PASSWORD, password_confirm: PASSWORD }, { jar });
