@@ -62,6 +62,10 @@ void cli_progress_count(struct cli_progress *p, const char *unit, int64_t done, 
 /* True when S is non-empty UTF-8 text of at most MAX_CHARS characters
  * without control characters (for names and addresses given as flags). */
 bool cli_text_ok(const char *s, size_t max_chars);
+/* The whole of FILE ("-": standard input), at most MAX bytes, NUL-ended,
+ * its length in *N; NULL after telling stderr why (naming LABEL, e.g.
+ * "shisa stats import", and what to do about a file too large: TOO_BIG). */
+char *cli_read_file(const char *label, const char *file, size_t max, const char *too_big, size_t *n);
 /* Write an audit row for a change made from the command line (inside the
  * caller's transaction): request id "cli", no actor user, client address
  * "local", and the operating-system user added to DETAIL (a JSON object,

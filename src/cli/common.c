@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/json_writer.h"
 #include "core/i18n.h"
 #include "db/migrate.h"
@@ -188,4 +189,34 @@ int cli_audit_write(struct db *db, const char *action, const char *object_type, 
 	int64_t rc = audit_write(db, &e);
 	free(text);
 	return rc < 0 ? -1 : 0;
+}
+
+char *cli_read_file(const char *label, const char *file, size_t max, const char *too_big, size_t *n)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+	if (!f) {
+		perror(file);
+		return NULL;
+	}
+	struct buf b;
+	buf_init(&b, max + 1);
+	char chunk[65536];
+	size_t got;
+	bool over = false;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (buf_add(&b, chunk, got) < 0) {
+			over = true;
+			break;
+		}
+	}
+	bool failed = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (over || failed) {
+		fprintf(stderr, "%s: %s: %s\n", label, file, over ? too_big : "cannot be read");
+		buf_release(&b);
+		return NULL;
+	}
+	*n = b.len;
+	return b.data ? buf_detach(&b, NULL) : strdup("");
 }

@@ -58,37 +58,6 @@ const struct cli_cmd cli_stats_import = {
 	import_cmd,
 };
 
-/* The whole of FILE ("-": standard input), at most HISTORY_MAX_BYTES. */
-static char *read_all(const char *file, size_t *n)
-{
-	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-	if (!f) {
-		perror(file);
-		return NULL;
-	}
-	struct buf b;
-	buf_init(&b, HISTORY_MAX_BYTES + 1);
-	char chunk[65536];
-	size_t got;
-	bool too_big = false;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (buf_add(&b, chunk, got) < 0) {
-			too_big = true;
-			break;
-		}
-	}
-	bool failed = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (too_big || failed) {
-		fprintf(stderr, "shisa stats import: %s: %s\n", file, too_big ? "larger than 32 MiB" : "cannot be read");
-		buf_release(&b);
-		return NULL;
-	}
-	*n = b.len;
-	return b.data ? buf_detach(&b, NULL) : strdup("");
-}
-
 struct run {
 	struct db *db;
 	struct cli_progress progress;
@@ -161,7 +130,7 @@ static int import_cmd(int argc, char **argv)
 		return cli_usage(&cli_stats_import, false);
 	const char *file = argv[optind];
 	size_t n;
-	char *data = read_all(file, &n);
+	char *data = cli_read_file("shisa stats import", file, HISTORY_MAX_BYTES, "larger than 32 MiB", &n);
 	if (!data)
 		return 1;
 	/* "Today" in the instance's zone: no row may say it joined later. */

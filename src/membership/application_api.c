@@ -5,15 +5,12 @@
  * reads its body, calls one service (application_*.h) and answers with
  * the application as the reader sees it; the services decide everything
  * else. */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "auth/password.h"
 #include "core/clock.h"
 #include "http/input.h"
 #include "http/respond.h"
-#include "http/worker.h"
 #include "membership/application_draft.h"
 #include "membership/application_flow.h"
 #include "membership/application_http.h"
@@ -85,47 +82,15 @@ static void apply_post(struct ctx *c)
 	json_decref(o);
 }
 
-struct verify_job {
-	char *password;
-	char *token;
-	char hash[PASSWORD_HASH_MAX];
-	int rc;
-};
-
-static void verify_job_free(struct verify_job *j)
+/* The application is made: the caller gets it as its applicant will. */
+static void verified(struct ctx *c, struct app_http *h, enum err e, int64_t id)
 {
-	if (j->password)
-		sodium_memzero(j->password, strlen(j->password));
-	free(j->password);
-	free(j->token);
-	sodium_memzero(j->hash, sizeof(j->hash));
-	free(j);
-}
-
-static void verify_work(void *arg)
-{
-	struct verify_job *j = arg;
-	j->rc = password_hash(j->password, j->hash);
-}
-
-static void verify_done(struct ctx *c, void *arg)
-{
-	struct verify_job *j = arg;
-	if (!c) {
-		verify_job_free(j);
-		return;
-	}
-	struct app_http h;
-	int64_t id = 0;
-	app_http_begin(c, &h);
-	enum err e = j->rc < 0 ? ERR_INTERNAL : application_verify(&h.call, j->token, j->hash, &id);
-	verify_job_free(j);
 	if (e != ERR_OK) {
-		app_http_fail(&h, e);
+		app_http_fail(h, e);
 		return;
 	}
 	/* The caller is still anonymous: it sees the application as its applicant will. */
-	c->actor = h.call.actor;
+	c->actor = h->call.actor;
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/api/v1/applications/%lld", (long long)id);
 	http_header(c, "location", loc);
@@ -155,13 +120,8 @@ static void verify_post(struct ctx *c)
 		http_error(c, ERR_VALIDATION, NULL);
 		return;
 	}
-	struct verify_job *j = calloc(1, sizeof(*j));
-	j->password = strdup(pw);
-	j->token = strdup(token);
-	if (!j->password || !j->token || worker_submit(c, verify_work, verify_done, j) < 0) {
-		verify_job_free(j);
+	if (app_http_verify_later(c, token, pw, verified) < 0)
 		http_error(c, ERR_UNAVAILABLE, NULL);
-	}
 }
 
 static void list_get(struct ctx *c)

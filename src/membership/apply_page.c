@@ -8,17 +8,14 @@
  * whole request (an application already open, too many forms from one
  * address) as a message at the top, a link that no longer works as a
  * page that says why. */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "accounts/accounts.h"
 #include "auth/auth_http.h"
-#include "auth/password.h"
 #include "core/clock.h"
 #include "http/input.h"
 #include "http/respond.h"
-#include "http/worker.h"
 #include "membership/application_http.h"
 #include "membership/application_page_form.h"
 #include "membership/application_pages.h"
@@ -144,46 +141,14 @@ static void verify_page(struct ctx *c)
 		verify_render(c, 200, token, email);
 }
 
-struct verify_job {
-	char *password, *token;
-	char hash[PASSWORD_HASH_MAX];
-	int rc;
-};
-
-static void verify_job_free(struct verify_job *j)
+static void verified(struct ctx *c, struct app_http *h, enum err e, int64_t id)
 {
-	if (j->password)
-		sodium_memzero(j->password, strlen(j->password));
-	free(j->password);
-	free(j->token);
-	sodium_memzero(j->hash, sizeof(j->hash));
-	free(j);
-}
-
-static void verify_work(void *arg)
-{
-	struct verify_job *j = arg;
-	j->rc = password_hash(j->password, j->hash);
-}
-
-static void verify_done(struct ctx *c, void *arg)
-{
-	struct verify_job *j = arg;
-	if (!c) {
-		verify_job_free(j);
-		return;
-	}
-	struct app_http h;
-	int64_t id = 0;
-	app_http_begin(c, &h);
-	enum err e = j->rc < 0 ? ERR_INTERNAL : application_verify(&h.call, j->token, j->hash, &id);
-	verify_job_free(j);
 	if (e != ERR_OK) {
-		link_refused(c, e, h.refusal);
+		link_refused(c, e, h->refusal);
 		return;
 	}
 	/* The new account is signed in on this browser, and goes on with its draft. */
-	auth_start_session(c, h.call.actor.user_id, false);
+	auth_start_session(c, h->call.actor.user_id, false);
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/applications/%lld?done=verified", (long long)id);
 	http_redirect(c, loc);
@@ -205,16 +170,8 @@ static void verify_post(struct ctx *c)
 		verify_render(c, 422, token, email);
 		return;
 	}
-	struct verify_job *j = calloc(1, sizeof(*j));
-	if (j) {
-		j->password = strdup(pw);
-		j->token = strdup(token);
-	}
-	if (!j || !j->password || !j->token || worker_submit(c, verify_work, verify_done, j) < 0) {
-		if (j)
-			verify_job_free(j);
+	if (app_http_verify_later(c, token, pw, verified) < 0)
 		http_error(c, ERR_UNAVAILABLE, NULL);
-	}
 }
 
 const struct route apply_page_routes[] = {
