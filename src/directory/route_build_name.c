@@ -43,12 +43,13 @@ static const char *dname_text(const struct names *ns, const struct dname *d)
 	return ns->text + ns->r[d->first].name_off;
 }
 
+/* The hash of the whole name S[0..LEN) (its longest suffix's). */
 static uint64_t name_hash(const char *s, size_t len)
 {
-	uint64_t h = RINDEX_HASH_SEED;
-	for (size_t k = len; k-- > 0;)
-		h = rindex_hash_step(h, (unsigned char)s[k]);
-	return rindex_hash_finish(h);
+	uint64_t hash[RINDEX_NAME_MAX / 2 + 1];
+	uint8_t start[RINDEX_NAME_MAX / 2 + 1];
+	size_t n = rindex_suffix_hashes(s, len, hash, start, RINDEX_NAME_MAX / 2 + 1);
+	return hash[n - 1];
 }
 
 /* The name S[0..LEN) of hash H: its index + 1 while the table's refs are
@@ -130,19 +131,13 @@ static int write_entry(struct names *ns, uint32_t d)
 static void find_ups(struct names *ns)
 {
 	uint64_t hash[RINDEX_NAME_MAX / 2 + 1];
-	size_t at[RINDEX_NAME_MAX / 2 + 1];
+	uint8_t at[RINDEX_NAME_MAX / 2 + 1];
 	for (size_t i = 0; i < ns->n; i++) {
 		const char *s = dname_text(ns, &ns->d[i]);
-		size_t len = ns->r[ns->d[i].first].namelen, nsuf = 0;
-		uint64_t h = RINDEX_HASH_SEED;
-		for (size_t k = len; k-- > 1;) {
-			h = rindex_hash_step(h, (unsigned char)s[k]);
-			if (s[k - 1] == '.') {
-				hash[nsuf] = rindex_hash_finish(h);
-				at[nsuf++] = k;
-			}
-		}
-		while (nsuf-- > 0 && !ns->d[i].up)
+		size_t len = ns->r[ns->d[i].first].namelen;
+		size_t nsuf = rindex_suffix_hashes(s, len, hash, at, RINDEX_NAME_MAX / 2 + 1);
+		/* the last suffix is the name itself */
+		for (nsuf = nsuf ? nsuf - 1 : 0; nsuf-- > 0 && !ns->d[i].up;)
 			ns->d[i].up = find_name(ns, hash[nsuf], s + at[nsuf], len - at[nsuf]);
 	}
 }

@@ -292,22 +292,12 @@ struct suffixes {
 
 #define SUFFIXES_MAX (RINDEX_NAME_MAX / 2 + 1)
 
-/* Hash every suffix of Q's name, right to left. False past MAX of them. */
-static bool suffix_hashes(const struct rindex_query *q, struct suffixes *sf, size_t max)
+/* Hash every suffix of Q's name (rindex_suffix_hashes). False past MAX of
+ * them. */
+static inline bool suffix_hashes(const struct rindex_query *q, struct suffixes *sf, size_t max)
 {
-	const char *s = q->name;
-	uint64_t h = RINDEX_HASH_SEED;
-	sf->n = 0;
-	for (size_t i = q->namelen; i-- > 0;) {
-		h = rindex_hash_step(h, (unsigned char)s[i]);
-		if (i == 0 || s[i - 1] == '.') {
-			if (sf->n == max)
-				return false;
-			sf->hash[sf->n] = rindex_hash_finish(h);
-			sf->start[sf->n++] = (uint8_t)i;
-		}
-	}
-	return true;
+	sf->n = rindex_suffix_hashes(q->name, q->namelen, sf->hash, sf->start, max);
+	return sf->n > 0;
 }
 
 static inline const struct rindex_name_bucket *name_bucket(const struct rindex *ix, uint64_t hash)

@@ -66,15 +66,16 @@
  * next bucket only when a name that belongs here had to go there. At ten
  * names to every sixteen slots the table takes 10 bytes a name, so a
  * large one stays in the processor's cache, and a lookup's one trip to
- * memory is for the entry it finds. A name's hash is computed over its
- * bytes right to left, so one pass over a query yields the hash of each
- * of its suffixes. AS numbers use a table of slots {asn, list ref}. */
+ * memory is for the entry it finds. A name's hash is computed label by
+ * label from the right, so one pass over a query yields the hash of each
+ * of its suffixes (rindex_suffix_hashes). AS numbers use a table of slots {asn, list ref}. */
 #ifndef SHISA_ROUTE_INDEX_INT_H
 #define SHISA_ROUTE_INDEX_INT_H
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "directory/route_index.h"
 
 __extension__ typedef unsigned __int128 rindex_u128;
@@ -161,13 +162,14 @@ static inline void rindex_record_ids(const struct rindex *ix, uint64_t w, int64_
 	}
 }
 
-/* Right-to-left name hash: start from RINDEX_HASH_SEED, step over the
- * bytes from the last to the first, finish each suffix's state. */
+/* The hash of every suffix of a name that begins a label, computed in one
+ * pass from the right: a suffix's state is its parent suffix's state
+ * stepped over its first label, eight bytes at a time, then the label's
+ * length; each suffix's hash is its state finished (those finishes do not
+ * wait on one another). The build and the lookup share it, so both hash a
+ * name alike; the index lives in memory only, so byte order is moot. */
 #define RINDEX_HASH_SEED 0xcbf29ce484222325ull
-static inline uint64_t rindex_hash_step(uint64_t h, unsigned char c)
-{
-	return (h ^ c) * 0x100000001b3ull;
-}
+#define RINDEX_HASH_MUL 0x9e3779b97f4a7c15ull
 
 static inline uint64_t rindex_hash_finish(uint64_t h)
 {
@@ -177,6 +179,58 @@ static inline uint64_t rindex_hash_finish(uint64_t h)
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
+}
+
+/* Bytes S[AT..AT+N) (1 <= N <= 8) of the name S[0..LEN) as a word, the
+ * rest zero, read without going past either end of the name. */
+static inline uint64_t rindex_name_word(const char *s, size_t len, size_t at, size_t n)
+{
+	uint64_t w = 0;
+	if (at + 8 <= len) {
+		memcpy(&w, s + at, 8);
+	} else if (len >= 8) {
+		memcpy(&w, s + len - 8, 8);
+		w >>= 8 * (at - (len - 8));
+	} else {
+		memcpy(&w, s + at, n);
+	}
+	return n == 8 ? w : w & ((1ull << (8 * n)) - 1);
+}
+
+/* Hash the suffixes of S[0..LEN) that begin a label (after a dot, and the
+ * whole name), shortest first, into HASH[k], with where each begins in
+ * START[k]. Return how many, or 0 when there are more than MAX. */
+static inline size_t rindex_suffix_hashes(const char *s, size_t len, uint64_t *hash, uint8_t *start,
+	size_t max)
+{
+	uint8_t dot[RINDEX_NAME_MAX / 2 + 1];
+	size_t ndots = 0, n = 0;
+	for (size_t at = 0; at < len; at += 8) {
+		size_t chunk = len - at < 8 ? len - at : 8;
+		uint64_t t = rindex_name_word(s, len, at, chunk) ^ 0x2e2e2e2e2e2e2e2eull;
+		if (chunk < 8)
+			t |= ~0ull << (8 * chunk);      /* past the end: not a dot */
+		uint64_t hit = ~(((t & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | t | 0x7f7f7f7f7f7f7f7full);
+		for (; hit; hit &= hit - 1) {
+			if (ndots == sizeof(dot))
+				return 0;
+			dot[ndots++] = (uint8_t)(at + (size_t)__builtin_ctzll(hit) / 8);
+		}
+	}
+	uint64_t h = RINDEX_HASH_SEED;
+	size_t end = len;
+	for (size_t d = ndots + 1; d-- > 0;) {
+		size_t begin = d ? (size_t)dot[d - 1] + 1 : 0;
+		for (size_t at = begin; at < end; at += 8)
+			h = (h ^ rindex_name_word(s, len, at, end - at < 8 ? end - at : 8)) * RINDEX_HASH_MUL;
+		h += end - begin;
+		if (n == max)
+			return 0;
+		hash[n] = rindex_hash_finish(h);
+		start[n++] = (uint8_t)begin;
+		end = begin - 1;
+	}
+	return n;
 }
 
 static inline uint16_t rindex_name_tag(uint64_t hash)

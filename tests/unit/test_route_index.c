@@ -275,6 +275,50 @@ static void domains_added_through_the_builder(void **state)
 	rindex_free(ix);
 }
 
+/* A suffix hashes the same inside a longer name as on its own (the build
+ * hashes rule names whole, a lookup a query's suffixes), for labels of
+ * every length around the eight bytes read at a time; each name sits in
+ * a buffer of exactly its length, so a read past either end is caught by
+ * the address sanitizer. */
+static void suffix_hashes_agree_with_whole_names(void **state)
+{
+	(void)state;
+	uint64_t hash[RINDEX_NAME_MAX / 2 + 1], whole[RINDEX_NAME_MAX / 2 + 1];
+	uint8_t start[RINDEX_NAME_MAX / 2 + 1], ws[RINDEX_NAME_MAX / 2 + 1];
+	char text[RINDEX_NAME_MAX + 1];
+	for (int a = 1; a <= 18; a++) {
+		for (int b = 1; b <= 18; b += 3) {
+			int len = snprintf(text, sizeof(text), "%.*s.%.*s.jp", a, "abcdefghijklmnopqr", b,
+				"0123456789-xyzuvw");
+			char *name = malloc((size_t)len);
+			assert_non_null(name);
+			memcpy(name, text, (size_t)len);
+			size_t n = rindex_suffix_hashes(name, (size_t)len, hash, start, RINDEX_NAME_MAX / 2 + 1);
+			assert_int_equal(n, 3);
+			assert_int_equal(start[0], len - 2);
+			assert_int_equal(start[1], a + 1);
+			assert_int_equal(start[2], 0);
+			for (size_t k = 0; k < n; k++) {
+				size_t sl = (size_t)len - start[k];
+				char *suffix = malloc(sl);
+				assert_non_null(suffix);
+				memcpy(suffix, name + start[k], sl);
+				size_t m = rindex_suffix_hashes(suffix, sl, whole, ws, RINDEX_NAME_MAX / 2 + 1);
+				assert_int_equal(m, k + 1);
+				assert_true(whole[m - 1] == hash[k]);
+				free(suffix);
+			}
+			assert_int_equal(rindex_suffix_hashes(name, (size_t)len, hash, start, 2), 0);
+			free(name);
+		}
+	}
+	/* the same bytes cut into other labels hash apart */
+	uint64_t h1[4], h2[4];
+	assert_int_equal(rindex_suffix_hashes("abcdefghij.kl", 13, h1, start, 4), 2);
+	assert_int_equal(rindex_suffix_hashes("abcdefgh.ijkl", 13, h2, start, 4), 2);
+	assert_true(h1[1] != h2[1]);
+}
+
 static void asn_exact(void **state)
 {
 	static const struct rule rules[] = {
@@ -669,6 +713,7 @@ int main(void)
 		cmocka_unit_test(many_teams_on_one_prefix),
 		cmocka_unit_test(domains_longest_suffix_then_exact_before_wildcard),
 		cmocka_unit_test(domains_added_through_the_builder),
+		cmocka_unit_test(suffix_hashes_agree_with_whole_names),
 		cmocka_unit_test(asn_exact),
 		cmocka_unit_test(batch_answers_as_single_lookups),
 		cmocka_unit_test(long_chains_come_back_whole),

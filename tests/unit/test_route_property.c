@@ -65,14 +65,23 @@ static u128 near(const u128 *bases, int width)
 	return width == 32 ? a & 0xffffffffu : a;
 }
 
-static const char *const labels[] = { "a", "b", "xn--p1ai", "c-d", "e1" };
+/* Labels shorter than, as long as and longer than the eight bytes the
+ * name hash reads at a time. */
+static const char *const labels[] = { "a", "b", "xn--p1ai", "c-d", "e1", "security-incident",
+	"0123456789abcdef" };
 
 static int random_name(char *out, size_t size, int max_labels, bool shout)
 {
 	int n = 1 + (int)below((uint32_t)max_labels);
 	size_t len = 0;
-	for (int i = 0; i < n; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? "." : "", labels[below(5)]);
+	for (int i = 0; i < n; i++) {
+		const char *l = labels[below(sizeof(labels) / sizeof(labels[0]))];
+		if (len + 1 + strlen(l) >= size) {
+			n = i;          /* as many labels as fit */
+			break;
+		}
+		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? "." : "", l);
+	}
 	for (size_t i = 0; shout && i < len; i++)
 		if (out[i] >= 'a' && out[i] <= 'z' && below(3) == 0)
 			out[i] = (char)(out[i] - 'a' + 'A');
