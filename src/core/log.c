@@ -37,6 +37,11 @@ static void log_value(struct buf *b, const char *v)
 	buf_addc(b, '"');
 }
 
+bool log_enabled(enum log_level level)
+{
+	return level >= log_min;
+}
+
 void log_kv(enum log_level level, const char *msg, ...)
 {
 	if (level < log_min)

@@ -8,6 +8,8 @@
 #define SECRET_TOKEN_LEN 43            /* base64url of 32 bytes, no padding */
 #define SECRET_HASH_LEN 32
 
+/* N random bytes into OUT (libsodium's generator, buffered per thread). */
+void secret_random(void *out, size_t n);
 /* A new random token into OUT (SECRET_TOKEN_LEN + 1 bytes). */
 void secret_token(char out[SECRET_TOKEN_LEN + 1]);
 /* SHA-256 of the N bytes at S. */

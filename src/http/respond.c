@@ -83,13 +83,15 @@ static void access_log(struct ctx *c)
 {
 	char status[8], dur[24], actor[32];
 	double ms = clock_mono_ms() - c->start_ms;
+	metrics_observe(c->route_index, c->status, ms);
+	if (!log_enabled(LOG_INFO))
+		return;
 	snprintf(status, sizeof(status), "%d", c->status);
 	snprintf(dur, sizeof(dur), "%.3f", ms);
 	if (c->actor.user_id)
 		snprintf(actor, sizeof(actor), "user:%lld", (long long)c->actor.user_id);
 	else
 		snprintf(actor, sizeof(actor), "anonymous");
-	metrics_observe(c->route_index, c->status, ms);
 	/* The method as sent, but only printable ASCII reaches the log. */
 	char method[12];
 	size_t mlen = c->req->method.len < sizeof(method) - 1 ? c->req->method.len : sizeof(method) - 1;
@@ -149,17 +151,25 @@ void http_send(struct ctx *c, int status, const char *ctype, const char *body, s
 		h2o_send_inline(c->req, body, len);
 }
 
-void http_send_pooled(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+void http_send_pooled_vec(struct ctx *c, int status, const char *ctype, h2o_iovec_t *v, size_t n)
 {
 	static h2o_generator_t generator = {NULL, NULL};
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += v[i].len;
 	if (!begin_response(c, status, ctype, len))
 		return;
-	h2o_iovec_t v = h2o_iovec_init(body, len);
 	h2o_start_response(c->req, &generator);
 	if (h2o_memis(c->req->method.base, c->req->method.len, H2O_STRLIT("HEAD")))
 		h2o_send(c->req, NULL, 0, H2O_SEND_STATE_FINAL);
 	else
-		h2o_send(c->req, &v, 1, H2O_SEND_STATE_FINAL);
+		h2o_send(c->req, v, n, H2O_SEND_STATE_FINAL);
+}
+
+void http_send_pooled(struct ctx *c, int status, const char *ctype, const char *body, size_t len)
+{
+	h2o_iovec_t v = h2o_iovec_init(body, len);
+	http_send_pooled_vec(c, status, ctype, &v, 1);
 }
 
 void http_stream_start(struct ctx *c, int status, const char *ctype, h2o_generator_t *gen)

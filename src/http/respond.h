@@ -15,6 +15,8 @@ void http_send(struct ctx *c, int status, const char *ctype, const char *body, s
  * BODY must stay valid until the request's pool is cleared (tie its
  * release to the pool with h2o_mem_alloc_shared). */
 void http_send_pooled(struct ctx *c, int status, const char *ctype, const char *body, size_t len);
+/* The same for a body in N pieces (V[0], V[1], ...), sent as they lie. */
+void http_send_pooled_vec(struct ctx *c, int status, const char *ctype, h2o_iovec_t *v, size_t n);
 /* A response sent in pieces as it is computed, for a long answer that
  * must not hold the event loop. http_stream_start sends STATUS and the
  * headers every response has; GEN (in memory the caller keeps until the

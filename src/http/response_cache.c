@@ -5,9 +5,15 @@
  * spins a little before it sleeps, since it is never held for long: two
  * loops reading at once wait for each other without a system call.
  * Entries are chained per hash bucket and listed oldest first, so the
- * memory bound evicts the oldest. Invalidation frees everything and bumps
- * a generation; an answer drawn under an older generation is not kept. */
+ * memory bound evicts the oldest. Invalidation drops everything and bumps
+ * a generation; an answer drawn under an older generation is not kept.
+ *
+ * A hit sends the kept body where it lies, never copied: the request
+ * holds a reference to its entry until h2o clears the request's pool, so
+ * an entry dropped meanwhile is freed only when the last answer sending
+ * it is done. The CSRF token goes into the holes as pieces of its own. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +36,7 @@ struct entry {
 	int nholes;
 	char ctype[64];
 	char *key, *body;
+	atomic_long refs;              /* the table's (while listed) and each sending request's */
 };
 
 static struct {
@@ -48,6 +55,25 @@ void response_cache_init(size_t max_bytes)
 	pthread_mutex_unlock(&cache.lock);
 }
 
+static void entry_free(struct entry *e)
+{
+	free(e->key);
+	free(e->body);
+	free(e);
+}
+
+static void entry_release(struct entry *e)
+{
+	if (atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1)
+		entry_free(e);
+}
+
+/* h2o's dispose callback of a request's hold on an entry. */
+static void drop_hold(void *p)
+{
+	entry_release(*(struct entry **)p);
+}
+
 static void unlink_entry(struct entry *e)
 {
 	struct entry **p = &cache.bucket[e->hash % NBUCKETS];
@@ -64,9 +90,7 @@ static void unlink_entry(struct entry *e)
 		cache.newest = e->older;
 	cache.bytes -= e->size;
 	cache.entries--;
-	free(e->key);
-	free(e->body);
-	free(e);
+	entry_release(e);
 }
 
 static void drop_all(void)
@@ -100,18 +124,38 @@ static uint64_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
-/* Everything an answer may depend on, one field a line; false when the
- * request is too unusual to keep (a path over MAX_KEY). */
+/* Append N bytes at S to KEY[*AT..MAX_KEY); false when they do not fit. */
+static bool key_put(char *key, size_t *at, const void *s, size_t n)
+{
+	if (n >= MAX_KEY - *at)
+		return false;
+	memcpy(key + *at, s, n);
+	*at += n;
+	return true;
+}
+
+static bool key_put_line(char *key, size_t *at, const char *s, size_t n)
+{
+	return key_put(key, at, s, n) && key_put(key, at, "\n", 1);
+}
+
+/* Everything an answer may depend on: the method, language, user name and
+ * time zone a line each, the actor's ids as they lie in memory, then the
+ * path; false when the request is too unusual to keep (a path over
+ * MAX_KEY). Built without printf: it runs for every cached answer. */
 static bool make_key(struct ctx *c, char *key, size_t *len)
 {
 	const h2o_req_t *r = c->req;
-	int n = snprintf(key, MAX_KEY, "%.*s\n%s\n%lld\n%d\n%lld\n%s\n%s\n",
-	                 (int)r->method.len, r->method.base, lang_code(c->lang), (long long)c->actor.user_id, (int)c->actor.role,
-	                 (long long)c->actor.org_id, c->user_name, c->user_tz);
-	if (n < 0 || (size_t)n + r->path.len >= MAX_KEY)
+	const char *lang = lang_code(c->lang);
+	const int64_t ids[3] = { c->actor.user_id, c->actor.org_id, (int64_t)c->actor.role };
+	size_t at = 0;
+	if (!key_put_line(key, &at, r->method.base, r->method.len) ||
+	    !key_put_line(key, &at, lang, strlen(lang)) || !key_put(key, &at, ids, sizeof(ids)) ||
+	    !key_put_line(key, &at, c->user_name, strlen(c->user_name)) ||
+	    !key_put_line(key, &at, c->user_tz, strlen(c->user_tz)) ||
+	    !key_put(key, &at, r->path.base, r->path.len))
 		return false;
-	memcpy(key + n, r->path.base, r->path.len);
-	*len = (size_t)n + r->path.len;
+	*len = at;
 	return true;
 }
 
@@ -123,22 +167,18 @@ static struct entry *find(uint64_t hash, const char *key, size_t len)
 	return NULL;
 }
 
-/* The kept body with C's CSRF token put back, in C's request pool. */
-static char *fill(struct ctx *c, const struct entry *e, size_t *len)
+/* E's body with C's CSRF token in its holes, as pieces into V (room for
+ * 2 * MAX_HOLES + 1); return how many. */
+static size_t pieces(struct ctx *c, const struct entry *e, h2o_iovec_t *v)
 {
-	size_t tl = strlen(c->csrf);
-	*len = e->body_len + (size_t)e->nholes * tl;
-	char *out = h2o_mem_alloc_pool(&c->req->pool, *len ? *len : 1), *w = out;
-	size_t from = 0;
+	size_t n = 0, from = 0, tl = strlen(c->csrf);
 	for (int i = 0; i < e->nholes; i++) {
-		memcpy(w, e->body + from, e->holes[i] - from);
-		w += e->holes[i] - from;
-		memcpy(w, c->csrf, tl);
-		w += tl;
+		v[n++] = h2o_iovec_init(e->body + from, e->holes[i] - from);
+		v[n++] = h2o_iovec_init(c->csrf, tl);
 		from = e->holes[i];
 	}
-	memcpy(w, e->body + from, e->body_len - from);
-	return out;
+	v[n++] = h2o_iovec_init(e->body + from, e->body_len - from);
+	return n;
 }
 
 bool response_cache_answer(struct ctx *c)
@@ -149,8 +189,6 @@ bool response_cache_answer(struct ctx *c)
 		return false;
 	uint64_t hash = fnv1a(key, len);
 	double now = clock_mono_ms();
-	char *body = NULL, *ctype = NULL;
-	size_t body_len = 0;
 	pthread_mutex_lock(&cache.lock);
 	struct entry *e = find(hash, key, len);
 	if (e && now - e->kept_ms > RESPONSE_CACHE_TTL_MS) {
@@ -159,8 +197,7 @@ bool response_cache_answer(struct ctx *c)
 	}
 	if (e) {
 		cache.hits++;
-		body = fill(c, e, &body_len);
-		ctype = ctx_strndup(c, e->ctype, strlen(e->ctype));
+		atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
 	} else {
 		cache.misses++;
 		c->cache_key = ctx_strndup(c, key, len);
@@ -169,9 +206,13 @@ bool response_cache_answer(struct ctx *c)
 		c->cache_generation = cache.generation;
 	}
 	pthread_mutex_unlock(&cache.lock);
-	if (!body)
+	if (!e)
 		return false;
-	http_send_pooled(c, 200, ctype, body, body_len);
+	/* The entry is immutable once kept, and ours until the pool is cleared. */
+	struct entry **hold = h2o_mem_alloc_shared(&c->req->pool, sizeof(*hold), drop_hold);
+	*hold = e;
+	h2o_iovec_t v[2 * MAX_HOLES + 1];
+	http_send_pooled_vec(c, 200, e->ctype, v, pieces(c, e, v));
 	return true;
 }
 
@@ -208,9 +249,7 @@ void response_cache_keep(struct ctx *c, int status, const char *ctype, const cha
 		return;
 	e->key = malloc(c->cache_key_len);
 	if (!e->key || !cut_holes(c, e, body, len)) {
-		free(e->key);
-		free(e->body);
-		free(e);
+		entry_free(e);
 		return;
 	}
 	memcpy(e->key, c->cache_key, c->cache_key_len);
@@ -219,6 +258,7 @@ void response_cache_keep(struct ctx *c, int status, const char *ctype, const cha
 	snprintf(e->ctype, sizeof(e->ctype), "%s", ctype);
 	e->size = sizeof(*e) + e->key_len + e->body_len;
 	e->kept_ms = clock_mono_ms();
+	atomic_init(&e->refs, 1);
 	pthread_mutex_lock(&cache.lock);
 	/* Not when the data changed while it was drawn, nor one answer over an
 	 * eighth of the budget. */
@@ -243,11 +283,8 @@ void response_cache_keep(struct ctx *c, int status, const char *ctype, const cha
 	}
 	pthread_mutex_unlock(&cache.lock);
 	c->cache_key = NULL;
-	if (!keep) {
-		free(e->key);
-		free(e->body);
-		free(e);
-	}
+	if (!keep)
+		entry_free(e);
 }
 
 void response_cache_stats(struct response_cache_stats *s)

@@ -10,6 +10,7 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/clock.h"
+#include "core/secret.h"
 #include "http/authn.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -278,19 +279,12 @@ static bool read_upload(struct ctx *c, size_t max_body)
 }
 
 /* A new request id: 64 random bits as hex. They name requests in logs and
- * the audit log, so they need to be unique, not secret: each loop takes
- * its bits from a buffer it refills now and then, which spares a request
- * the system call libsodium makes on every call to check for a fork. */
+ * the audit log. */
 static void request_id(char out[17])
 {
-	static _Thread_local unsigned char pool[512];
-	static _Thread_local size_t used = sizeof(pool);
-	if (used == sizeof(pool)) {
-		randombytes_buf(pool, sizeof(pool));
-		used = 0;
-	}
-	sodium_bin2hex(out, 17, pool + used, 8);
-	used += 8;
+	unsigned char raw[8];
+	secret_random(raw, sizeof(raw));
+	sodium_bin2hex(out, 17, raw, sizeof(raw));
 }
 
 int router_handle(h2o_handler_t *self, h2o_req_t *req)
