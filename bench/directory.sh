@@ -9,7 +9,9 @@
 #     each request waits for the one before, then eight);
 #   - the directory page (/directory) and a team's JSON
 #     (/api/v1/teams/{slug}) in requests per second next to nginx serving
-#     a file of the same bytes, same machine, same run (target >= 1.0 x);
+#     a file of the same bytes, same machine, same run, in ROUNDS rounds
+#     taken in turns (the medians, the ratio of each round, and each
+#     server's CPU time per request; target >= 1.0 x);
 #   - lookups per second in process against the index built from the
 #     database (bench_lookup_db; at 100,000 teams, ~1 M prefixes; target
 #     >= 5 M/s);
@@ -22,13 +24,17 @@
 # (bench/lib.sh).
 #   bench/directory.sh          (make bench)
 # Environment: BUILD (default build), SIZES (default "3000 100000"),
-# DURATION (wrk seconds per round, default 10).
+# DURATION (wrk seconds per round, default 10), ROUNDS (rounds of each
+# side taken in turns in the nginx comparison, default 5, each lasting
+# 2 x DURATION / ROUNDS seconds).
 set -eu
 
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 sizes=${SIZES:-3000 100000}
 duration=${DURATION:-10}
+rounds=${ROUNDS:-5}
+round=$(( (duration + rounds - 1) / rounds * 2 ))     # seconds of each wrk run in compare
 . bench/lib.sh
 
 bench_build shisa bench/bench_search bench/bench_lookup_db
@@ -37,7 +43,28 @@ memory() {
 	awk '/^VmRSS|^VmHWM/ { printf "%s %.0f MB  ", $1, $2 / 1024 }' "/proc/$1/status"
 }
 
-# compare NAME PATH: shisa's PATH next to nginx serving its bytes.
+# cpu_ticks PID...: the processes' user + system time, in clock ticks.
+cpu_ticks() {
+	for p in "$@"; do
+		awk '{ print $14 + $15 }' "/proc/$p/stat"
+	done | awk '{ s += $1 } END { print s }'
+}
+
+# wrk_cpu URL PID...: one wrk round against URL; prints "requests/s
+# p99-ms CPU-us-per-request", the CPU being that of PID... (the server).
+wrk_cpu() {
+	url=$1
+	shift
+	t0=$(cpu_ticks "$@")
+	out=$(run_wrk -t2 -c32 -d"${round}s" "$url")
+	t1=$(cpu_ticks "$@")
+	echo "$out" | awk -v dt=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v secs="$round" \
+		'{ printf "%s %s %.2f\n", $1, $3, dt / hz * 1e6 / ($1 * secs) }'
+}
+
+# compare NAME PATH: shisa's PATH next to nginx serving its bytes, in
+# ROUNDS alternating rounds (so a change in the machine's load falls on
+# both alike); the medians, and the CPU each server spent per request.
 compare() {
 	s_url="http://127.0.0.1:$shisa_port$2"
 	n_url="http://127.0.0.1:$nginx_port$2"
@@ -48,13 +75,27 @@ compare() {
 	fi
 	run_wrk -t2 -c32 -d1s "$s_url" >/dev/null   # warm-up
 	run_wrk -t2 -c32 -d1s "$n_url" >/dev/null
-	set -- "$1" "$s_bytes" $(run_wrk -t2 -c32 -d"${duration}s" "$s_url") $(run_wrk -t2 -c32 -d"${duration}s" "$n_url")
-	printf '  %-28s %6s bytes  shisa %7.0f req/s (p99 %6.2f ms)   nginx %7.0f req/s   shisa/nginx %s (target >= 1.0)\n' \
-		"$1" "$2" "$3" "$5" "$6" "$(python3 -c "print(f'{$3 / $6:.2f}')")"
+	nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+	: >"$dir/rounds"
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		echo "$(wrk_cpu "$s_url" "$shisa_pid") $(wrk_cpu "$n_url" $nginx_workers)" >>"$dir/rounds"
+		i=$((i + 1))
+	done
+	python3 - "$1" "$s_bytes" "$dir/rounds" <<'PY'
+import statistics as st, sys
+name, size, path = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = [list(map(float, l.split())) for l in open(path) if l.strip()]
+med = lambda k: st.median(r[k] for r in rows)
+ratios = sorted(r[0] / r[3] for r in rows)
+print(f"  {name:<28} {size:>6} bytes  shisa {med(0):7.0f} req/s (p99 {med(1):6.2f} ms, {med(2):5.1f} us CPU)"
+      f"   nginx {med(3):7.0f} req/s ({med(5):5.1f} us CPU)   shisa/nginx {st.median(ratios):.2f}"
+      f" (rounds {' '.join(f'{x:.2f}' for x in ratios)}; target >= 1.0)")
+PY
 }
 
 echo "$("$build/shisa" version | head -n 1); nginx $nginx_version (worker_processes 2);" \
-	"wrk ${duration} s per round; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	"wrk ${duration} s per round, nginx comparisons in $rounds rounds of ${round} s a side; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for teams in $sizes; do
 	db="$dir/directory-$teams.db"
 	echo
