@@ -5,7 +5,6 @@
  * prefixes and the domain names. Building is the slow, allocating half;
  * the index it returns is never written again. */
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <string.h>
 #include "directory/route_build_int.h"
 
@@ -217,7 +216,7 @@ static int build_asn(struct rindex *ix, struct pool *pl, struct asn_rule *r, siz
 	for (size_t i = 0; i < n; i++)
 		groups += !i || r[i].asn != r[i - 1].asn;
 	ix->amask = table_mask(groups);
-	ix->aslot = rindex_alloc(((size_t)ix->amask + 1) * sizeof(*ix->aslot));
+	ix->aslot = huge_alloc(((size_t)ix->amask + 1) * sizeof(*ix->aslot));
 	if (!ix->aslot)
 		return -1;
 	memset(ix->aslot, 0, ((size_t)ix->amask + 1) * sizeof(*ix->aslot));
@@ -241,26 +240,6 @@ static int build_asn(struct rindex *ix, struct pool *pl, struct asn_rule *r, siz
 	return 0;
 }
 
-void *rindex_alloc(size_t bytes)
-{
-	size_t align = bytes >= RINDEX_HUGE_MIN ? RINDEX_HUGE_PAGE : 64;
-	void *p = aligned_alloc(align, (bytes + align - 1) & ~(align - 1));
-#ifdef MADV_HUGEPAGE
-	if (p && align == RINDEX_HUGE_PAGE && !getenv("NOTHP"))
-		madvise(p, (bytes + align - 1) & ~(align - 1), MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-void *rindex_index_copy(void *p, size_t n, size_t size)
-{
-	void *q = n ? rindex_alloc(n * size) : NULL;
-	if (q)
-		memcpy(q, p, n * size);
-	free(p);
-	return q;
-}
-
 struct rindex *rindex_build(struct rindex_builder *b)
 {
 	struct rindex *ix = calloc(1, sizeof(*ix));
@@ -273,9 +252,9 @@ struct rindex *rindex_build(struct rindex_builder *b)
 		build_asn(ix, &pl, b->as, b->nas) < 0 ||
 		rindex_build_names(ix, &pl, b->dom, b->ndom, b->names.data) < 0)
 		goto fail;
-	ix->pool = rindex_index_copy(pl.w, pl.n, sizeof(*pl.w));
+	ix->pool = huge_move(pl.w, pl.n, sizeof(*pl.w));
 	ix->npool = pl.n;
-	ix->ids = rindex_index_copy(pl.ids, 2 * pl.nids, sizeof(*pl.ids));
+	ix->ids = huge_move(pl.ids, 2 * pl.nids, sizeof(*pl.ids));
 	ix->nids = pl.nids;
 	if ((pl.n && !ix->pool) || (pl.nids && !ix->ids)) {
 		rindex_free(ix);

@@ -6,6 +6,7 @@
 #ifndef SHISA_ROUTE_BUILD_INT_H
 #define SHISA_ROUTE_BUILD_INT_H
 #include "core/buf.h"
+#include "core/hugemem.h"
 #include "directory/route_index_int.h"
 
 struct ip_rule {
@@ -61,18 +62,9 @@ static inline uint64_t rindex_link(size_t off, unsigned delta)
 	return (uint64_t)off | (uint64_t)delta << 32 | (uint64_t)RINDEX_AUX_LINK << RINDEX_REC_AUX_SHIFT;
 }
 
-/* Memory for one of an index's arrays, BYTES long, aligned to cache
- * lines (a block ref counts lines from the pool's start); from
- * RINDEX_HUGE_MIN up, aligned to and asking for transparent huge pages: a
- * lookup reads the index at random, and with 4 KB pages most reads of a
- * large index would also miss the TLB. Free it with free. */
-#define RINDEX_HUGE_PAGE ((size_t)2 << 20)
-#define RINDEX_HUGE_MIN ((size_t)4 << 20)
-void *rindex_alloc(size_t bytes);
-
-/* A copy of the N elements of SIZE at P in memory from rindex_alloc; P is
- * freed. NULL when out of memory or N is 0. */
-void *rindex_index_copy(void *p, size_t n, size_t size);
+/* An index's arrays live in core/hugemem.h's memory: aligned to cache
+ * lines (a block ref counts lines from the pool's start), on huge pages
+ * when large, since a lookup reads the index at random. */
 
 /* Lay out the IP rules R[0..N) of one family (WIDTH 32 or 128): their
  * lists into PL, their trie into IX. R is sorted. Return 0 or -1. */

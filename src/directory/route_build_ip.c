@@ -422,8 +422,8 @@ int rindex_build_ip(struct rindex *ix, struct pool *pl, struct ip_rule *r, size_
 			goto out;
 	if (trie_build(&t) < 0)
 		goto out;
-	uint32_t *dir = rindex_index_copy(t.dir, t.ndir, sizeof(*t.dir));
-	uint64_t *b64 = rindex_index_copy(t.b64, t.nb, sizeof(*t.b64));
+	uint32_t *dir = huge_move(t.dir, t.ndir, sizeof(*t.dir));
+	uint64_t *b64 = huge_move(t.b64, t.nb, sizeof(*t.b64));
 	t.dir = NULL;
 	t.b64 = NULL;
 	if (width == 32) {

@@ -171,7 +171,7 @@ int rindex_build_names(struct rindex *ix, struct pool *pl, struct dom_rule *r, s
 	while (buckets * RINDEX_NAME_SLOTS * 10 < ns.n * 16)
 		buckets *= 2;
 	ix->nmask = (uint32_t)(buckets - 1);
-	ix->names = rindex_alloc(buckets * sizeof(*ix->names));
+	ix->names = huge_alloc(buckets * sizeof(*ix->names));
 	if (!ix->names)
 		goto out;
 	memset(ix->names, 0, buckets * sizeof(*ix->names));

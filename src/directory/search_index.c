@@ -21,11 +21,15 @@
  * team, each with its own visibility (constituency_type.h): the keys are
  * the values, each team's keys a run of type_rows (or, for the many that
  * have one, in the team itself), and each level has its own spelling of a
- * key to show. */
+ * key to show.
+ *
+ * The arrays a query reads at random (the text, the teams, the postings)
+ * are on huge pages when large (core/hugemem.h). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/buf.h"
+#include "core/hugemem.h"
 #include "directory/constituency_type.h"
 #include "directory/search_index.h"
 
@@ -64,7 +68,7 @@ struct sx_postings {
 struct search_index {
 	struct sx_team *teams;     /* by id: their texts in arena order */
 	uint32_t *by_rank;         /* the team at each rank */
-	uint32_t *starts;          /* each team's text offset */
+	uint32_t *starts;          /* each team's text offset, then the end of the last */
 	size_t nteams;
 	char *text;
 	size_t text_len;
@@ -296,9 +300,9 @@ static int postings_build(struct search_index *ix, enum coverage cover, struct s
 	if (!t.slots || postings_pass(ix, cover, &t, p, false) < 0)
 		goto out;
 	p->nkeys = t.used;
-	p->keys = malloc((p->nkeys + 1) * sizeof(*p->keys));
-	p->count = malloc((p->nkeys + 1) * sizeof(*p->count));
-	p->start = malloc((p->nkeys + 1) * sizeof(*p->start));
+	p->keys = huge_alloc((p->nkeys + 1) * sizeof(*p->keys));
+	p->count = huge_alloc((p->nkeys + 1) * sizeof(*p->count));
+	p->start = huge_alloc((p->nkeys + 1) * sizeof(*p->start));
 	if (!p->keys || !p->count || !p->start)
 		goto out;
 	size_t n = 0;
@@ -316,7 +320,7 @@ static int postings_build(struct search_index *ix, enum coverage cover, struct s
 		sl->last = 0;
 	}
 	p->start[n] = bytes;
-	p->data = malloc(bytes ? bytes : 1);
+	p->data = huge_alloc(bytes ? bytes : 1);
 	if (!p->data || postings_pass(ix, cover, &t, p, true) < 0)
 		goto out;
 	ix->memory += n * (sizeof(*p->keys) + sizeof(*p->count) + sizeof(*p->start)) + bytes;
@@ -676,7 +680,9 @@ static int build(struct db *db, struct search_index *ix)
 	if (ix->version < 0 || n < 0 || max_id < 0 || max_id > UINT32_MAX - 1)
 		return -1;
 	ix->nteams = (size_t)n;
-	ix->teams = calloc((size_t)n + 1, sizeof(*ix->teams));
+	ix->teams = huge_alloc(((size_t)n + 1) * sizeof(*ix->teams));
+	if (ix->teams)
+		memset(ix->teams, 0, ((size_t)n + 1) * sizeof(*ix->teams));
 	ix->by_rank = calloc((size_t)n + 1, sizeof(*ix->by_rank));
 	ix->starts = calloc((size_t)n + 1, sizeof(*ix->starts));
 	ix->type_from = calloc((size_t)n + 1, sizeof(*ix->type_from));
@@ -706,12 +712,13 @@ static int build(struct db *db, struct search_index *ix)
 		ix->by_rank[ix->teams[k].rank] = (uint32_t)k;
 		ix->starts[k] = ix->teams[k].text;
 	}
+	ix->starts[ix->nteams] = (uint32_t)arena.len;   /* where the last team's text ends */
 	place_types(ix, &types);
 	/* Room after the last team for the trigrams that end there. */
 	if (buf_add(&arena, "\n\n", 2) < 0)
 		goto out;
 	ix->text_len = arena.len;
-	ix->text = buf_detach(&arena, NULL);
+	ix->text = huge_move(buf_detach(&arena, NULL), ix->text_len, 1);
 	ix->memory += ix->text_len + ix->nteams * (sizeof(*ix->teams) + sizeof(*ix->by_rank) + sizeof(*ix->starts));
 	if (!ix->text || postings_build(ix, COVER_ALL, &ix->all) < 0 ||
 	    postings_build(ix, COVER_NAMES, &ix->names) < 0 || count_listed(ix) < 0)
@@ -943,9 +950,12 @@ static size_t team_from(const struct search_index *ix, size_t from, uint32_t o)
 	return lo;
 }
 
-/* Each team's first place where the walked trigrams agree, waiting for
- * the comparison of the whole query: their text is asked for ahead, so
- * that the reads from memory overlap instead of queueing. */
+/* Each team's places where the walked trigrams agree, waiting for the
+ * comparison of the whole query: a team's first place has its text asked
+ * for ahead, so that the reads from memory overlap instead of queueing;
+ * its later places wait in a queue of their own, compared only when the
+ * ones before them were not the query. Places come in order, so the
+ * first where the query is found is the team's first match. */
 #define AHEAD 16
 
 struct verify {
@@ -953,28 +963,39 @@ struct verify {
 	const char *q;
 	size_t qlen;
 	bool compare;             /* trigrams were left out: compare the query */
-	uint32_t start[AHEAD];
+	uint32_t start[AHEAD];    /* each team's first place */
 	size_t team[AHEAD];
+	size_t later[AHEAD];      /* how many more of its places wait in more[] */
 	size_t head, n;
+	uint32_t *more;           /* later places, in the order of their teams */
+	size_t more_head, more_n, more_cap;
 };
+
+/* Is the query at START, in team T? */
+static bool found_at(const struct verify *v, const struct sx_team *t, uint32_t start)
+{
+	return start + v->qlen <= t->end && (!v->compare || memcmp(v->r->ix->text + start, v->q, v->qlen) == 0);
+}
 
 static void verify_one(struct verify *v)
 {
 	const struct search_index *ix = v->r->ix;
 	uint32_t start = v->start[v->head];
 	const struct sx_team *t = &ix->teams[v->team[v->head]];
+	size_t later = v->later[v->head];
 	v->head = (v->head + 1) % AHEAD;
 	v->n--;
-	if (start + v->qlen > t->end)
-		return;   /* no room left in the team's text */
-	if (v->compare && memcmp(ix->text + start, v->q, v->qlen) != 0) {
-		/* Rarely: the trigrams agree but the query is not there. The
-		 * team's first match, if any, is further on in its text. */
-		const char *at = memmem(ix->text + start + 1, t->end - start - 1, v->q, v->qlen);
-		if (!at)
-			return;
-		start = (uint32_t)(at - ix->text);
+	bool found = found_at(v, t, start);
+	for (; later; later--) {
+		uint32_t next = v->more[v->more_head++];
+		v->more_n--;
+		if (!found && found_at(v, t, next)) {
+			found = true;
+			start = next;
+		}
 	}
+	if (!found)
+		return;
 	/* The first match decides: later ones are in the same or a less
 	 * visible group of pieces, and never in the names. */
 	int group = start < t->seg1 ? 0 : start < t->seg2 ? 1 : 2;
@@ -982,14 +1003,38 @@ static void verify_one(struct verify *v)
 		consider(v->r, t, start < t->names_end);
 }
 
-static void verify_add(struct verify *v, uint32_t start, size_t ti)
+/* Queue the place START in team TI, a later place of the team queued last
+ * when LATER. */
+static void verify_add(struct verify *v, uint32_t start, size_t ti, bool later)
 {
+	if (later) {
+		if (v->more_head + v->more_n == v->more_cap) {
+			if (v->more_head) {     /* slide the waiting places down */
+				memmove(v->more, v->more + v->more_head, v->more_n * sizeof(*v->more));
+				v->more_head = 0;
+			} else {
+				size_t cap = v->more_cap ? 2 * v->more_cap : 1024;
+				uint32_t *bigger = realloc(v->more, cap * sizeof(*bigger));
+				if (!bigger) {
+					v->r->failed = true;
+					return;
+				}
+				v->more = bigger;
+				v->more_cap = cap;
+			}
+		}
+		v->more[v->more_head + v->more_n++] = start;
+		v->later[(v->head + v->n - 1) % AHEAD]++;
+		return;
+	}
 	if (v->n == AHEAD)
 		verify_one(v);
 	size_t at = (v->head + v->n) % AHEAD;
 	v->start[at] = start;
 	v->team[at] = ti;
+	v->later[at] = 0;
 	v->n++;
+	__builtin_prefetch(&v->r->ix->teams[ti]);
 	if (v->compare)
 		__builtin_prefetch(v->r->ix->text + start);
 }
@@ -1056,15 +1101,21 @@ static void match_long(struct run *r, const char *q, size_t qlen, const uint32_t
 		}
 		if (!ok)
 			continue;
-		if (last != SIZE_MAX && start <= ix->teams[last].end)
+		/* Team boundaries from starts[], which stays in cache: the teams
+		 * themselves are read (ahead) only for the places verified. When
+		 * the walked trigrams spell the query, a team's first place is
+		 * its first match; else each place is compared until one is. */
+		if (!v.compare && last != SIZE_MAX && start < ix->starts[last + 1])
 			continue;   /* the team of the last place */
 		ti = team_from(ix, ti, start);
-		if (start >= ix->teams[ti].text)
-			verify_add(&v, start, ti);
+		if (start < ix->starts[ti])
+			continue;   /* before the first team's text */
+		verify_add(&v, start, ti, ti == last);
 		last = ti;
 	}
 	while (v.n)
 		verify_one(&v);
+	free(v.more);
 }
 
 /* Keep the K smallest of KEYS[0..N) in KEYS[0..K), sorted. */

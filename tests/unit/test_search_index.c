@@ -234,6 +234,34 @@ static void the_index_answers_as_sql_does(void **state)
 		struct team_query q = {.q = text, .sector = "", .region = "", .csirt_type = "", .country = "", .limit = 50};
 		same_answers(&t.db, ix, &q, (enum dir_level)below(3));
 	}
+	/* Two words from two teams' names ("Security" of one, "CSIRT" of
+	 * another): places where some of the trigrams agree but the words are
+	 * not there, a team's first such place failing and a later one (in a
+	 * less visible piece, or none) being the match. */
+	static const char names_sql[] = "SELECT name_en FROM teams WHERE id = ?";
+	for (int i = 0; i < 300; i++) {
+		char a[120], b[120], text[256];
+		for (int k = 0; k < 2; k++) {
+			sqlite3_stmt *st = db_stmt(&t.db, names_sql);
+			sqlite3_bind_int64(st, 1, 1 + below(TEAMS));
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			const char *name = db_col_text(st, 0), *sp = strrchr(name, ' ');
+			if (k == 0) {
+				/* the word before the last */
+				size_t end = sp ? (size_t)(sp - name) : strlen(name), from = end;
+				while (from > 0 && name[from - 1] != ' ')
+					from--;
+				snprintf(a, sizeof(a), "%.*s", (int)(end - from), name + from);
+			} else {
+				snprintf(b, sizeof(b), "%s", sp ? sp + 1 : name);
+			}
+			sqlite3_reset(st);
+		}
+		snprintf(text, sizeof(text), "%s %s", a, b);
+		struct team_query q = {.q = text, .sector = "", .region = "", .csirt_type = "", .country = "",
+		                       .by_name = below(2), .limit = 50};
+		same_answers(&t.db, ix, &q, (enum dir_level)below(3));
+	}
 	/* Every team, every level, page by page. */
 	for (int level = DIR_PUBLIC; level <= DIR_ALL; level++) {
 		for (int offset = 0; offset < TEAMS; offset += 50) {
