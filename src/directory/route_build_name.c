@@ -48,7 +48,7 @@ static uint64_t name_hash(const char *s, size_t len)
 {
 	uint64_t hash[RINDEX_NAME_MAX / 2 + 1];
 	uint8_t start[RINDEX_NAME_MAX / 2 + 1];
-	size_t n = rindex_suffix_hashes(s, len, hash, start, RINDEX_NAME_MAX / 2 + 1);
+	size_t n = rindex_suffix_hashes(s, len, hash, start, RINDEX_NAME_MAX / 2 + 1, NULL, 0);
 	return hash[n - 1];
 }
 
@@ -135,7 +135,7 @@ static void find_ups(struct names *ns)
 	for (size_t i = 0; i < ns->n; i++) {
 		const char *s = dname_text(ns, &ns->d[i]);
 		size_t len = ns->r[ns->d[i].first].namelen;
-		size_t nsuf = rindex_suffix_hashes(s, len, hash, at, RINDEX_NAME_MAX / 2 + 1);
+		size_t nsuf = rindex_suffix_hashes(s, len, hash, at, RINDEX_NAME_MAX / 2 + 1, NULL, 0);
 		/* the last suffix is the name itself */
 		for (nsuf = nsuf ? nsuf - 1 : 0; nsuf-- > 0 && !ns->d[i].up;)
 			ns->d[i].up = find_name(ns, hash[nsuf], s + at[nsuf], len - at[nsuf]);

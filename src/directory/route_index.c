@@ -292,11 +292,12 @@ struct suffixes {
 
 #define SUFFIXES_MAX (RINDEX_NAME_MAX / 2 + 1)
 
-/* Hash every suffix of Q's name (rindex_suffix_hashes). False past MAX of
- * them. */
-static inline bool suffix_hashes(const struct rindex_query *q, struct suffixes *sf, size_t max)
+/* Hash every suffix of Q's name (rindex_suffix_hashes), asking for each
+ * one's bucket of IX as it goes. False past MAX of them. */
+static inline bool suffix_hashes(const struct rindex *ix, const struct rindex_query *q, struct suffixes *sf,
+	size_t max)
 {
-	sf->n = rindex_suffix_hashes(q->name, q->namelen, sf->hash, sf->start, max);
+	sf->n = rindex_suffix_hashes(q->name, q->namelen, sf->hash, sf->start, max, ix->names, ix->nmask);
 	return sf->n > 0;
 }
 
@@ -402,9 +403,7 @@ static size_t lookup_domain(const struct rindex *ix, const struct rindex_query *
 	struct suffixes sf = { hash, start, 0 };
 	if (!ix->names || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
 		return 0;
-	suffix_hashes(q, &sf, SUFFIXES_MAX);
-	for (size_t k = 0; k < sf.n; k++)
-		prefetch(name_bucket(ix, sf.hash[k]));
+	suffix_hashes(ix, q, &sf, SUFFIXES_MAX);
 	for (size_t k = sf.n; k-- > 0;) {
 		size_t p = sf.start[k];
 		const uint64_t *e = find_entry(ix, sf.hash[k], q->name + p, q->namelen - p);
@@ -613,13 +612,10 @@ static void batch_domain(const struct batch *b, const uint32_t *idx, unsigned m)
 		sf[j] = (struct suffixes){ hash[j], start[j], 0 };
 		if (!ix->names || q->namelen == 0 || q->namelen > RINDEX_NAME_MAX)
 			continue;
-		if (!suffix_hashes(q, &sf[j], BATCH_SUFFIXES)) {
+		if (!suffix_hashes(ix, q, &sf[j], BATCH_SUFFIXES)) {
 			sf[j].n = 0;
 			b->counts[idx[j]] = lookup_domain(ix, q, batch_out(b, idx[j]), b->max);
-			continue;
 		}
-		for (size_t k = 0; k < sf[j].n; k++)
-			prefetch(name_bucket(ix, sf[j].hash[k]));
 	}
 	for (unsigned j = 0; j < m; j++)
 		cand[j] = next_candidate(ix, &sf[j], sf[j].n, &ref[j]);

@@ -199,9 +199,11 @@ static inline uint64_t rindex_name_word(const char *s, size_t len, size_t at, si
 
 /* Hash the suffixes of S[0..LEN) that begin a label (after a dot, and the
  * whole name), shortest first, into HASH[k], with where each begins in
- * START[k]. Return how many, or 0 when there are more than MAX. */
+ * START[k]. Return how many, or 0 when there are more than MAX. With a
+ * TABLE of buckets (MASK + 1 of them), each suffix's bucket is asked for
+ * as soon as its hash is known, while the longer ones are hashed. */
 static inline size_t rindex_suffix_hashes(const char *s, size_t len, uint64_t *hash, uint8_t *start,
-	size_t max)
+	size_t max, const struct rindex_name_bucket *table, uint32_t mask)
 {
 	uint8_t dot[RINDEX_NAME_MAX / 2 + 1];
 	size_t ndots = 0, n = 0;
@@ -227,6 +229,8 @@ static inline size_t rindex_suffix_hashes(const char *s, size_t len, uint64_t *h
 		if (n == max)
 			return 0;
 		hash[n] = rindex_hash_finish(h);
+		if (table)
+			__builtin_prefetch(&table[(uint32_t)hash[n] & mask]);
 		start[n++] = (uint8_t)begin;
 		end = begin - 1;
 	}

@@ -293,7 +293,7 @@ static void suffix_hashes_agree_with_whole_names(void **state)
 			char *name = malloc((size_t)len);
 			assert_non_null(name);
 			memcpy(name, text, (size_t)len);
-			size_t n = rindex_suffix_hashes(name, (size_t)len, hash, start, RINDEX_NAME_MAX / 2 + 1);
+			size_t n = rindex_suffix_hashes(name, (size_t)len, hash, start, RINDEX_NAME_MAX / 2 + 1, NULL, 0);
 			assert_int_equal(n, 3);
 			assert_int_equal(start[0], len - 2);
 			assert_int_equal(start[1], a + 1);
@@ -303,19 +303,19 @@ static void suffix_hashes_agree_with_whole_names(void **state)
 				char *suffix = malloc(sl);
 				assert_non_null(suffix);
 				memcpy(suffix, name + start[k], sl);
-				size_t m = rindex_suffix_hashes(suffix, sl, whole, ws, RINDEX_NAME_MAX / 2 + 1);
+				size_t m = rindex_suffix_hashes(suffix, sl, whole, ws, RINDEX_NAME_MAX / 2 + 1, NULL, 0);
 				assert_int_equal(m, k + 1);
 				assert_true(whole[m - 1] == hash[k]);
 				free(suffix);
 			}
-			assert_int_equal(rindex_suffix_hashes(name, (size_t)len, hash, start, 2), 0);
+			assert_int_equal(rindex_suffix_hashes(name, (size_t)len, hash, start, 2, NULL, 0), 0);
 			free(name);
 		}
 	}
 	/* the same bytes cut into other labels hash apart */
 	uint64_t h1[4], h2[4];
-	assert_int_equal(rindex_suffix_hashes("abcdefghij.kl", 13, h1, start, 4), 2);
-	assert_int_equal(rindex_suffix_hashes("abcdefgh.ijkl", 13, h2, start, 4), 2);
+	assert_int_equal(rindex_suffix_hashes("abcdefghij.kl", 13, h1, start, 4, NULL, 0), 2);
+	assert_int_equal(rindex_suffix_hashes("abcdefgh.ijkl", 13, h2, start, 4, NULL, 0), 2);
 	assert_true(h1[1] != h2[1]);
 }
 
