@@ -9,6 +9,7 @@
 #include "accounts/org_status.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "http/list_page.h"
 #include "http/input.h"
 #include "http/respond.h"
 
@@ -95,52 +96,24 @@ static void reply_org(struct ctx *c, int status, const struct org *o)
 	reply(c, status, &b, &w);
 }
 
-/* A page of a list: at most LIMIT items are written; one more row tells
- * that there is a next page. */
+/* A page of a list (http/list_page.h) and the writer its items go to. */
 struct page {
 	struct jw *w;
-	int limit, n;
-	int64_t last;
-	bool more;
+	struct list_page lp;
 };
-
-static bool page_take(struct page *p, int64_t id)
-{
-	if (p->n == p->limit) {
-		p->more = true;
-		return false;
-	}
-	p->n++;
-	p->last = id;
-	return true;
-}
 
 static void page_user(const struct user *u, void *arg)
 {
 	struct page *p = arg;
-	if (page_take(p, u->id))
+	if (list_page_take(&p->lp, u->id))
 		jw_user(p->w, u);
 }
 
 static void page_org(const struct org *o, void *arg)
 {
 	struct page *p = arg;
-	if (page_take(p, o->id))
+	if (list_page_take(&p->lp, o->id))
 		admin_api_write_org(p->w, o);
-}
-
-static void page_end(struct jw *w, const struct page *p)
-{
-	jw_arr_end(w);
-	jw_key(w, "next_cursor");
-	if (p->more) {
-		char s[24];
-		snprintf(s, sizeof(s), "%lld", (long long)p->last);
-		jw_str(w, s);
-	} else {
-		jw_null(w);
-	}
-	jw_obj_end(w);
 }
 
 /* ---- users ---- */
@@ -163,16 +136,14 @@ static void users_list(struct ctx *c)
 	struct jw w;
 	buf_init(&b, REPLY_MAX);
 	jw_init(&w, &b);
-	jw_obj_begin(&w);
-	jw_key(&w, "items");
-	jw_arr_begin(&w);
-	struct page p = {.w = &w, .limit = limit};
+	list_page_json_begin(&w);
+	struct page p = {.w = &w, .lp = {.limit = limit}};
 	if (user_list(c->db, org_id, cursor, limit + 1, page_user, &p) < 0) {
 		buf_release(&b);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
-	page_end(&w, &p);
+	list_page_json_end(&w, &p.lp);
 	reply(c, 200, &b, &w);
 }
 
@@ -249,16 +220,14 @@ static void orgs_list(struct ctx *c)
 	struct jw w;
 	buf_init(&b, REPLY_MAX);
 	jw_init(&w, &b);
-	jw_obj_begin(&w);
-	jw_key(&w, "items");
-	jw_arr_begin(&w);
-	struct page p = {.w = &w, .limit = limit};
+	list_page_json_begin(&w);
+	struct page p = {.w = &w, .lp = {.limit = limit}};
 	if (org_list(c->db, status, cursor, limit + 1, page_org, &p) < 0) {
 		buf_release(&b);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
-	page_end(&w, &p);
+	list_page_json_end(&w, &p.lp);
 	reply(c, 200, &b, &w);
 }
 

@@ -9,6 +9,7 @@
 #include "accounts/org_status_ops.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "http/list_page.h"
 #include "http/input.h"
 #include "http/respond.h"
 
@@ -52,20 +53,14 @@ static void status_change(struct ctx *c)
 
 struct history_page {
 	struct jw *w;
-	int limit, n;
-	int64_t last;
-	bool more;
+	struct list_page lp;
 };
 
 static void history_item(const struct org_status_event *e, void *arg)
 {
 	struct history_page *p = arg;
-	if (p->n == p->limit) {
-		p->more = true;
+	if (!list_page_take(&p->lp, e->id))
 		return;
-	}
-	p->n++;
-	p->last = e->id;
 	char at[32];
 	clock_iso_utc(e->at, at, sizeof(at));
 	jw_obj_begin(p->w);
@@ -105,25 +100,14 @@ static void status_history(struct ctx *c)
 	struct jw w;
 	buf_init(&b, REPLY_MAX);
 	jw_init(&w, &b);
-	jw_obj_begin(&w);
-	jw_key(&w, "items");
-	jw_arr_begin(&w);
-	struct history_page p = {.w = &w, .limit = limit};
+	list_page_json_begin(&w);
+	struct history_page p = {.w = &w, .lp = {.limit = limit}};
 	if (org_status_history(c->db, id, cursor, limit + 1, history_item, &p) < 0) {
 		buf_release(&b);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
-	jw_arr_end(&w);
-	jw_key(&w, "next_cursor");
-	if (p.more) {
-		char s[24];
-		snprintf(s, sizeof(s), "%lld", (long long)p.last);
-		jw_str(&w, s);
-	} else {
-		jw_null(&w);
-	}
-	jw_obj_end(&w);
+	list_page_json_end(&w, &p.lp);
 	reply(c, &b, &w);
 }
 

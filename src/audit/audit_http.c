@@ -11,6 +11,7 @@
 #include "audit/audit_http.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "http/list_page.h"
 #include "http/input.h"
 #include "http/respond.h"
 #include "http/worker.h"
@@ -56,33 +57,20 @@ static bool read_query(struct ctx *c, struct audit_query *q)
 	return input_ok(c);
 }
 
-/* A page of rows: at most LIMIT kept, one more means there is a next page. */
+/* A page of rows (http/list_page.h), for the page or the API. */
 struct rows {
 	struct ctx *c;
 	json_t *arr;       /* page */
 	struct jw *w;      /* API */
-	int limit, n;
-	int64_t last;
-	bool more;
+	struct list_page lp;
 };
-
-static bool take(struct rows *r, int64_t id)
-{
-	if (r->n == r->limit) {
-		r->more = true;
-		return false;
-	}
-	r->n++;
-	r->last = id;
-	return true;
-}
 
 /* ---- the page ---- */
 
 static void page_row(const struct audit_row *a, void *arg)
 {
 	struct rows *r = arg;
-	if (!take(r, a->id))
+	if (!list_page_take(&r->lp, a->id))
 		return;
 	char when[64];
 	clock_local(a->ts, r->c->user_tz, when, sizeof(when));
@@ -174,15 +162,15 @@ static void audit_page(struct ctx *c)
 		http_page(c, 422, "admin_audit.html", d);
 		return;
 	}
-	struct rows r = {.c = c, .arr = json_array(), .limit = q.limit};
+	struct rows r = {.c = c, .arr = json_array(), .lp = {.limit = q.limit}};
 	json_object_set_new(d, "rows", r.arr);
 	if (audit_list(c->db, &q.f, q.cursor, q.limit + 1, page_row, &r) < 0) {
 		json_decref(d);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
-	if (r.more)
-		json_object_set_new(d, "next_cursor", json_integer(r.last));
+	if (r.lp.more)
+		json_object_set_new(d, "next_cursor", json_integer(r.lp.last));
 	if (q.cursor)
 		json_object_set_new(d, "paged", json_true());
 
@@ -214,7 +202,7 @@ static void audit_page(struct ctx *c)
 static void api_row(const struct audit_row *a, void *arg)
 {
 	struct rows *r = arg;
-	if (!take(r, a->id))
+	if (!list_page_take(&r->lp, a->id))
 		return;
 	char t[32];
 	clock_iso_utc(a->ts, t, sizeof(t));
@@ -254,25 +242,14 @@ static void audit_api(struct ctx *c)
 	struct jw w;
 	buf_init(&b, REPLY_MAX);
 	jw_init(&w, &b);
-	jw_obj_begin(&w);
-	jw_key(&w, "items");
-	jw_arr_begin(&w);
-	struct rows r = {.c = c, .w = &w, .limit = q.limit};
+	list_page_json_begin(&w);
+	struct rows r = {.c = c, .w = &w, .lp = {.limit = q.limit}};
 	if (audit_list(c->db, &q.f, q.cursor, q.limit + 1, api_row, &r) < 0) {
 		buf_release(&b);
 		http_error(c, ERR_INTERNAL, NULL);
 		return;
 	}
-	jw_arr_end(&w);
-	jw_key(&w, "next_cursor");
-	if (r.more) {
-		char s[24];
-		snprintf(s, sizeof(s), "%lld", (long long)r.last);
-		jw_str(&w, s);
-	} else {
-		jw_null(&w);
-	}
-	jw_obj_end(&w);
+	list_page_json_end(&w, &r.lp);
 	if (w.failed)
 		http_error(c, ERR_INTERNAL, NULL);
 	else

@@ -45,7 +45,7 @@ static int audit_verify_cmd(int argc, char **argv)
 {
 	struct config cfg;
 	char err[512];
-	int stop = cli_db_options(&cfg, argc, argv, &cli_audit, "audit verify", 0, 0);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_audit, "audit verify", 0, 0, NULL);
 	if (stop >= 0)
 		return stop;
 	/* Opened as it is: checking the log must not change the database. */

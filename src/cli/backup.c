@@ -26,33 +26,13 @@ const struct cli_cmd cli_backup = {
 
 static int backup_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"force", no_argument, NULL, 'f'},    {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct config cfg;
 	char err[512];
 	bool force = false;
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd':
-			if (config_set(&cfg, "db", optarg, err, sizeof(err)) < 0) {
-				fprintf(stderr, "shisa backup: %s\n", err);
-				return 2;
-			}
-			break;
-		case 'c': break;
-		case 'f': force = true; break;
-		case 'h': return cli_usage(&cli_backup, true);
-		default: return cli_usage(&cli_backup, false);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage(&cli_backup, false);
+	const struct cli_more_options more = {.flags = {{"force", &force}}};
+	int stop = cli_db_options(&cfg, argc, argv, &cli_backup, "backup", 1, 1, &more);
+	if (stop >= 0)
+		return stop;
 	const char *file = argv[optind];
 	if (!force && access(file, F_OK) == 0) {
 		fprintf(stderr, "shisa backup: %s exists (--force replaces it)\n", file);

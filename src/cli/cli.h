@@ -22,13 +22,22 @@ extern const struct cli_cmd *const cli_commands[];
 /* Load defaults, then the configuration file (--config FILE, $SHISA_CONFIG
  * or ./shisa.conf when present). Return 0, or -1 after printing the error. */
 int cli_config(struct config *cfg, int argc, char **argv);
-/* For commands whose only options are --db, --config and --help: load the
- * configuration into CFG and read the options. Return -1 to go on (the
- * operands start at optind; MIN_OPERANDS..MAX_OPERANDS of them, MAX -1 for
- * no limit), or the exit status to return at once (usage, or an error
- * printed as "shisa LABEL: ..."). */
+/* Options some commands take besides --db, --config and --help. */
+struct cli_more_options {
+	struct {
+		const char *name;       /* a switch ("dry-run", "force"), or NULL */
+		bool *on;               /* set when it is given */
+	} flags[2];
+	bool base_url;              /* --base-url URL, into the configuration's base_url */
+};
+
+/* For commands whose options are --db, --config, --help and MORE (NULL for
+ * none): load the configuration into CFG and read the options. Return -1
+ * to go on (the operands start at optind; MIN_OPERANDS..MAX_OPERANDS of
+ * them, MAX -1 for no limit), or the exit status to return at once (usage,
+ * or an error printed as "shisa LABEL: ..."). */
 int cli_db_options(struct config *cfg, int argc, char **argv, const struct cli_cmd *cmd, const char *label,
-                   int min_operands, int max_operands);
+                   int min_operands, int max_operands, const struct cli_more_options *more);
 /* Create the folder that will hold PATH (one level), if missing.
  * Return 0, or -1 after printing the error. */
 int cli_make_parent_dir(const char *path);

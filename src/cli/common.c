@@ -42,21 +42,31 @@ int cli_config(struct config *cfg, int argc, char **argv)
 }
 
 int cli_db_options(struct config *cfg, int argc, char **argv, const struct cli_cmd *cmd, const char *label,
-                   int min_operands, int max_operands)
+                   int min_operands, int max_operands, const struct cli_more_options *more)
 {
-	static const struct option opts[] = {
+	struct option opts[7] = {
 		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},
 	};
+	size_t n = 3;
+	for (int i = 0; more && i < 2; i++)
+		if (more->flags[i].name)
+			opts[n++] = (struct option){more->flags[i].name, no_argument, NULL, '0' + i};
+	if (more && more->base_url)
+		opts[n++] = (struct option){"base-url", required_argument, NULL, 'b'};
+	opts[n] = (struct option){NULL, 0, NULL, 0};
 	char err[512];
 	if (cli_config(cfg, argc, argv) < 0)
 		return 1;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o == 'd' && config_set(cfg, "db", optarg, err, sizeof(err)) < 0) {
+		const char *key = o == 'd' ? "db" : o == 'b' ? "base_url" : NULL;
+		if (key && config_set(cfg, key, optarg, err, sizeof(err)) < 0) {
 			fprintf(stderr, "shisa %s: %s\n", label, err);
 			return 2;
 		}
+		if (o == '0' || o == '1')
+			*more->flags[o - '0'].on = true;
 		if (o == 'h')
 			return cli_usage(cmd, true);
 		if (o == '?')

@@ -29,7 +29,7 @@ const struct cli_cmd cli_directory_pubkey = {
 static int pubkey_cmd(int argc, char **argv)
 {
 	struct config cfg;
-	int stop = cli_db_options(&cfg, argc, argv, &cli_directory_pubkey, "directory pubkey", 0, 0);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_directory_pubkey, "directory pubkey", 0, 0, NULL);
 	if (stop >= 0)
 		return stop;
 	struct db db;

@@ -3,7 +3,6 @@
  * operators who want it at a time of their choosing, for a dry run before
  * switching reminders on, and for tests. The mail goes into the outbox,
  * which the running server delivers. */
-#include <getopt.h>
 #include <stdio.h>
 #include "cli/cli.h"
 #include "core/clock.h"
@@ -49,34 +48,12 @@ static void print_mail(const struct remind_mail *m, void *arg)
 
 static int remind_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},      {"config", required_argument, NULL, 'c'},
-		{"base-url", required_argument, NULL, 'b'}, {"dry-run", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-	};
 	struct config cfg;
-	char err[512];
 	bool dry_run = false;
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		const char *key = NULL;
-		switch (o) {
-		case 'd': key = "db"; break;
-		case 'b': key = "base_url"; break;
-		case 'c': continue;
-		case 'n': dry_run = true; continue;
-		case 'h': return cli_usage(&cli_directory_remind, true);
-		default: return cli_usage(&cli_directory_remind, false);
-		}
-		if (config_set(&cfg, key, optarg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "shisa directory remind: %s\n", err);
-			return 2;
-		}
-	}
-	if (optind != argc)
-		return cli_usage(&cli_directory_remind, false);
+	const struct cli_more_options more = {.flags = {{"dry-run", &dry_run}}, .base_url = true};
+	int stop = cli_db_options(&cfg, argc, argv, &cli_directory_remind, "directory remind", 0, 0, &more);
+	if (stop >= 0)
+		return stop;
 	if (!cfg.base_url[0])
 		snprintf(cfg.base_url, sizeof(cfg.base_url), "http://%s", cfg.listen);
 	struct db db;

@@ -54,7 +54,7 @@ static void print_matches(struct db *db, const struct rindex *ix, const char *q,
 static int lookup_cmd(int argc, char **argv)
 {
 	struct config cfg;
-	int stop = cli_db_options(&cfg, argc, argv, &cli_lookup, "lookup", 1, -1);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_lookup, "lookup", 1, -1, NULL);
 	if (stop >= 0)
 		return stop;
 	struct db db;

@@ -127,7 +127,7 @@ static int mail_bounce_cmd(int argc, char **argv)
 {
 	struct config cfg;
 	char err[512];
-	int stop = cli_db_options(&cfg, argc, argv, &cli_mail, "mail bounce", 0, 0);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_mail, "mail bounce", 0, 0, NULL);
 	if (stop >= 0)
 		return stop == 1 ? EX_TEMPFAIL : stop;
 	struct buf msg, out;

@@ -3,7 +3,6 @@
  * runner; this is for operators who want it at once (after changing a
  * window's end by hand, say) and for tests. The mail to the secretariat
  * goes into the outbox, which the running server delivers. */
-#include <getopt.h>
 #include <stdio.h>
 #include "cli/cli.h"
 #include "core/clock.h"
@@ -40,32 +39,12 @@ static void print_closed(int64_t id, const char *org_name, int64_t ended_at, voi
 
 static int close_windows_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},       {"config", required_argument, NULL, 'c'},
-		{"base-url", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct config cfg;
-	char err[512];
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		const char *key = NULL;
-		switch (o) {
-		case 'd': key = "db"; break;
-		case 'b': key = "base_url"; break;
-		case 'c': continue;
-		case 'h': return cli_usage(&cli_membership_close_windows, true);
-		default: return cli_usage(&cli_membership_close_windows, false);
-		}
-		if (config_set(&cfg, key, optarg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "shisa membership close-windows: %s\n", err);
-			return 2;
-		}
-	}
-	if (optind != argc)
-		return cli_usage(&cli_membership_close_windows, false);
+	const struct cli_more_options more = {.base_url = true};
+	int stop = cli_db_options(&cfg, argc, argv, &cli_membership_close_windows, "membership close-windows", 0, 0,
+	                          &more);
+	if (stop >= 0)
+		return stop;
 	if (!cfg.base_url[0])
 		snprintf(cfg.base_url, sizeof(cfg.base_url), "http://%s", cfg.listen);
 	struct db db;

@@ -3,7 +3,6 @@
  * server does the same daily; this is for operators who want it at a
  * time of their choosing, for a dry run that shows what would go, and
  * for tests. */
-#include <getopt.h>
 #include <stdio.h>
 #include "accounts/org_purge.h"
 #include "cli/cli.h"
@@ -64,33 +63,12 @@ static void print_org(const struct org_purge_result *r, void *arg)
 
 static int purge_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"dry-run", no_argument, NULL, 'n'},  {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct config cfg;
-	char err[512];
 	bool dry_run = false;
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd':
-			if (config_set(&cfg, "db", optarg, err, sizeof(err)) < 0) {
-				fprintf(stderr, "shisa membership purge: %s\n", err);
-				return 2;
-			}
-			continue;
-		case 'c': continue;
-		case 'n': dry_run = true; continue;
-		case 'h': return cli_usage(&cli_membership_purge, true);
-		default: return cli_usage(&cli_membership_purge, false);
-		}
-	}
-	if (optind != argc)
-		return cli_usage(&cli_membership_purge, false);
+	const struct cli_more_options more = {.flags = {{"dry-run", &dry_run}}};
+	int stop = cli_db_options(&cfg, argc, argv, &cli_membership_purge, "membership purge", 0, 0, &more);
+	if (stop >= 0)
+		return stop;
 	struct db db;
 	if (cli_open_db(&db, &cfg, false) < 0)
 		return 1;

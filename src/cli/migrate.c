@@ -18,7 +18,7 @@ static int migrate_cmd(int argc, char **argv)
 {
 	struct config cfg;
 	char err[512];
-	int stop = cli_db_options(&cfg, argc, argv, &cli_migrate, "migrate", 0, 0);
+	int stop = cli_db_options(&cfg, argc, argv, &cli_migrate, "migrate", 0, 0, NULL);
 	if (stop >= 0)
 		return stop;
 	struct db db;

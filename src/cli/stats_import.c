@@ -100,34 +100,12 @@ static void print_issues(const struct history_file *f)
 
 static int import_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"replace", no_argument, NULL, 'r'},  {"dry-run", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
-	};
 	struct config cfg;
-	char err[512];
 	bool replace = false, dry_run = false;
-	if (cli_config(&cfg, argc, argv) < 0)
-		return 1;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd':
-			if (config_set(&cfg, "db", optarg, err, sizeof(err)) < 0) {
-				fprintf(stderr, "shisa stats import: %s\n", err);
-				return 2;
-			}
-			break;
-		case 'c': break;
-		case 'r': replace = true; break;
-		case 'n': dry_run = true; break;
-		case 'h': return cli_usage(&cli_stats_import, true);
-		default: return cli_usage(&cli_stats_import, false);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage(&cli_stats_import, false);
+	const struct cli_more_options more = {.flags = {{"replace", &replace}, {"dry-run", &dry_run}}};
+	int stop = cli_db_options(&cfg, argc, argv, &cli_stats_import, "stats import", 1, 1, &more);
+	if (stop >= 0)
+		return stop;
 	const char *file = argv[optind];
 	size_t n;
 	char *data = cli_read_file("shisa stats import", file, HISTORY_MAX_BYTES, "larger than 32 MiB", &n);
