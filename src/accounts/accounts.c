@@ -213,15 +213,7 @@ int user_find_email(struct db *db, const char *email, struct user *u)
 int user_password_hash(struct db *db, int64_t id, char *out, size_t outlen)
 {
 	static const char sql[] = "SELECT password_hash FROM users WHERE id = ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(out, outlen, "%s", db_col_text(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return db_text_for_id(db, sql, id, out, outlen);
 }
 
 int user_list(struct db *db, int64_t org_id, int64_t after, int limit,

@@ -148,15 +148,7 @@ int org_status_change(struct db *db, const struct config *cfg, const struct org_
 int org_status_team(struct db *db, int64_t org_id, char *slug, size_t n)
 {
 	static const char sql[] = "SELECT slug FROM teams WHERE org_id = ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, org_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(slug, n, "%s", db_col_text(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return db_text_for_id(db, sql, org_id, slug, n);
 }
 
 int org_status_history(struct db *db, int64_t org_id, int64_t after, int limit,

@@ -237,6 +237,19 @@ int64_t db_scalar(struct db *db, const char *sql)
 	return v;
 }
 
+int db_text_for_id(struct db *db, const char *sql, int64_t id, char *out, size_t n)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, n, "%s", db_col_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int64_t db_size_bytes(struct db *db)
 {
 	static const char pc[] = "PRAGMA page_count";

@@ -67,6 +67,11 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 /* The value of a one-row, one-integer-column query (e.g. COUNT(*)); -1 on error. */
 int64_t db_scalar(struct db *db, const char *sql);
 
+/* The text of the one-column query SQL (kept by its address, as db_stmt's)
+ * for the id ID (its one parameter) into OUT (N bytes): 1 found, 0 no
+ * row, -1 error. */
+int db_text_for_id(struct db *db, const char *sql, int64_t id, char *out, size_t n);
+
 /* Size of the database file in bytes (page_count * page_size). */
 int64_t db_size_bytes(struct db *db);
 
